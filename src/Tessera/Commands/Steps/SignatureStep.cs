@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Messages;
+using Tessera.Serialization;
+
+namespace Tessera.Commands.Steps;
+
+/// <summary>
+/// For a command that requires an electronic signature: checks that one is present, signed by the sender with an
+/// allowed meaning, verifies its proof over a hash of the command, and passes the verified record on for the events.
+/// </summary>
+internal sealed class SignatureStep<TCommand> : ICommandStep
+    where TCommand : class, ICommand
+{
+    private readonly Func<TCommand, bool> _required;
+    private readonly string[] _meanings;
+    private readonly string _name;
+    private readonly ISignatureVerifier _verifier;
+    private readonly MessageSerializer _serializer;
+
+    public SignatureStep(CommandDescriptor<TCommand> descriptor, IServiceProvider services)
+    {
+        _required = descriptor.SignatureWhen!;
+        _meanings = [.. descriptor.SignatureMeanings];
+        _name = descriptor.Name;
+        _verifier = services.GetRequiredService<ISignatureVerifier>();
+        _serializer = services.GetRequiredService<MessageSerializer>();
+    }
+
+    public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next) =>
+        _required((TCommand)command) ? VerifyAsync(command, context, next) : next(command, context);
+
+    /// <summary>The hex SHA-256 of the command's name and JSON: what a signature is bound to.</summary>
+    internal static string Hash(string commandName, ReadOnlySpan<byte> json)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(commandName + "\n"));
+        sha.AppendData(json);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private async ValueTask<CommandResult> VerifyAsync(ICommand command, CommandContext context, CommandDelegate next)
+    {
+        if (context.Signature is not { } signature)
+        {
+            return CommandResult.SignatureRequired($"{_name} requires an electronic signature: signer, meaning and credential.");
+        }
+        if (context.User is not { Identity.IsAuthenticated: true } user)
+        {
+            return CommandResult.Unauthorized("The sender is not authenticated.");
+        }
+        if (string.IsNullOrWhiteSpace(signature.Signer) || string.IsNullOrWhiteSpace(signature.Meaning) || string.IsNullOrEmpty(signature.Credential))
+        {
+            return CommandResult.SignatureRejected("A signature needs a signer, a meaning and a credential.");
+        }
+        if (!string.Equals(signature.Signer, user.Identity!.Name, StringComparison.Ordinal))
+        {
+            return CommandResult.SignatureRejected("The signer must be the user who sends the command.");
+        }
+        if (_meanings.Length > 0 && Array.IndexOf(_meanings, signature.Meaning) < 0)
+        {
+            return CommandResult.SignatureRejected($"The meaning of a signature on {_name} must be one of: {string.Join(", ", _meanings)}.");
+        }
+        var hash = Hash(_name, _serializer.Serialize(command));
+        var verdict = await _verifier.VerifyAsync(new SignatureRequest(signature, user, _name, hash), context.CancellationToken);
+        if (!verdict.IsValid)
+        {
+            return CommandResult.SignatureRejected(verdict.Detail);
+        }
+        var record = new SignatureRecord(signature.Signer, signature.Meaning, context.Time, hash, verdict.Detail);
+        return await next(command, context with { VerifiedSignature = record });
+    }
+}

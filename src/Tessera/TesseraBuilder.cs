@@ -1,0 +1,148 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tessera.Aggregates;
+using Tessera.Commands;
+using Tessera.Messages;
+using Tessera.Storage;
+
+namespace Tessera;
+
+/// <summary>Declares an application's events, commands, aggregates, handlers and steps; everything is checked once at start-up.</summary>
+public sealed class TesseraBuilder
+{
+    internal TesseraBuilder(TesseraModel model)
+    {
+        Model = model;
+        Events = new EventTypes(model);
+    }
+
+    /// <summary>The service collection, for registrations of the application's own.</summary>
+    public IServiceCollection Services => Model.Services;
+
+    /// <summary>The stable names of the application's events.</summary>
+    public EventTypes Events { get; }
+
+    /// <summary>The core's settings.</summary>
+    public TesseraOptions Options => Model.Options;
+
+    internal TesseraModel Model { get; }
+
+    /// <summary>Declares a command under its stable name; it then needs exactly one handler.</summary>
+    public CommandBuilder<TCommand> Command<TCommand>(string name)
+        where TCommand : class, ICommand
+    {
+        if (!EventTypeRegistryNames.IsValid(name))
+        {
+            Model.Errors.Add($"{typeof(TCommand).Name} has the command name '{name}'; a name is 1 to 200 characters with no spaces.");
+        }
+        if (Model.Commands.Any(c => c.CommandType == typeof(TCommand)))
+        {
+            Model.Errors.Add($"{typeof(TCommand).Name} is declared twice.");
+        }
+        var descriptor = new CommandDescriptor<TCommand>(name);
+        Model.Commands.Add(descriptor);
+        return new CommandBuilder<TCommand>(descriptor);
+    }
+
+    /// <summary>Registers an aggregate with its stream category and the commands it runs.</summary>
+    public TesseraBuilder AddAggregate<TAggregate, TState>(string category, Action<AggregateBuilder<TAggregate, TState>> configure)
+        where TAggregate : Aggregate<TState>, new()
+        where TState : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        if (string.IsNullOrWhiteSpace(category) || category.Contains('-', StringComparison.Ordinal) || category.StartsWith('$'))
+        {
+            Model.Errors.Add($"{typeof(TAggregate).Name} has the category '{category}'; a category is a non-empty word without '-' and not starting with '$'.");
+        }
+        var idType = FindIdType(typeof(TAggregate));
+        var type = new AggregateType<TAggregate, TState>(category, idType, Model.Errors);
+        Model.Aggregates.Add(type);
+        configure(new AggregateBuilder<TAggregate, TState>(this, type));
+        return this;
+    }
+
+    /// <summary>Registers the one handler of a command (a singleton).</summary>
+    public TesseraBuilder AddCommandHandler<TCommand, THandler>()
+        where TCommand : class, ICommand
+        where THandler : class, ICommandHandler<TCommand>
+    {
+        Services.AddSingleton<ICommandHandler<TCommand>, THandler>();
+        Model.HandledCommands.Add(typeof(TCommand));
+        return this;
+    }
+
+    /// <summary>Adds a step of the application's own to every command's pipeline, before the given stage.</summary>
+    public TesseraBuilder AddStep<TStep>(CommandStage before = CommandStage.Execution)
+        where TStep : class, ICommandStep
+    {
+        Services.TryAddSingleton<TStep>();
+        Model.Steps.Add((typeof(TStep), before));
+        return this;
+    }
+
+    /// <summary>Adds JSON metadata for the application's messages, usually a source-generated JsonSerializerContext.</summary>
+    public TesseraBuilder AddJson(IJsonTypeInfoResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        Model.JsonResolvers.Add(resolver);
+        return this;
+    }
+
+    /// <summary>Uses this verifier for commands that require an electronic signature.</summary>
+    public TesseraBuilder UseSignatureVerifier<TVerifier>()
+        where TVerifier : class, ISignatureVerifier
+    {
+        Services.AddSingleton<ISignatureVerifier, TVerifier>();
+        return this;
+    }
+
+    /// <summary>Keeps events in memory: for tests only, everything is lost when the process ends.</summary>
+    public TesseraBuilder UseInMemoryStore()
+    {
+        Services.AddSingleton<IEventStore, InMemoryEventStore>();
+        return this;
+    }
+
+    internal void AddAggregateHandler<TAggregate, TCommand>()
+        where TAggregate : class
+        where TCommand : class, ICommand
+    {
+        Services.AddSingleton<ICommandHandler<TCommand>, AggregateCommandHandler<TAggregate, TCommand>>();
+        Model.HandledCommands.Add(typeof(TCommand));
+    }
+
+    private Type FindIdType(Type aggregateType)
+    {
+        for (var t = aggregateType; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Aggregate<,>))
+            {
+                return t.GetGenericArguments()[0];
+            }
+        }
+        Model.Errors.Add($"{aggregateType.Name} must derive from Aggregate<TId, TState>.");
+        return typeof(void);
+    }
+}
+
+/// <summary>Registers the stable names of event types.</summary>
+public sealed class EventTypes
+{
+    private readonly TesseraModel _model;
+
+    internal EventTypes(TesseraModel model) => _model = model;
+
+    /// <summary>Stores <typeparamref name="TEvent"/> under <paramref name="name"/>, for example "shop.order-paid.v1".</summary>
+    public EventTypes Add<TEvent>(string name)
+        where TEvent : class, IEvent
+    {
+        _model.Events.Add(new(name, typeof(TEvent)));
+        return this;
+    }
+}
+
+internal static class EventTypeRegistryNames
+{
+    public static bool IsValid(string name) => Serialization.EventTypeRegistry.IsValidName(name);
+}
