@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+
+namespace Tessera.Benchmarks;
+
+/// <summary>
+/// Benchmarks and load harnesses. "dispatch" and the other BenchmarkDotNet suites run through the switcher;
+/// load harnesses that need many concurrent writers and percentiles are subcommands of their own.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var rest = args.Skip(1).ToArray();
+        switch (args.FirstOrDefault())
+        {
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                await Task.CompletedTask;
+                return 0;
+        }
+    }
+}
