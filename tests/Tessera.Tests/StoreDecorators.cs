@@ -17,7 +17,7 @@ public class ForwardingStore(IEventStore inner) : IEventStore
     public ValueTask<AllSlice> ReadAllAsync(GlobalPosition after, int maxCount, CancellationToken cancellationToken = default) =>
         Inner.ReadAllAsync(after, maxCount, cancellationToken);
 
-    public ValueTask<RecordedEvent?> ReadEventAsync(Guid eventId, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<RecordedEvent?> ReadEventAsync(Guid eventId, CancellationToken cancellationToken = default) =>
         Inner.ReadEventAsync(eventId, cancellationToken);
 
     public ValueTask<GlobalPosition> ReadHeadAsync(CancellationToken cancellationToken = default) => Inner.ReadHeadAsync(cancellationToken);

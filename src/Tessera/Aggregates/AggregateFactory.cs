@@ -106,17 +106,17 @@ public sealed partial class AggregateFactory
 
     internal CommandContext Complete(CommandContext context)
     {
+        if (context.Time == default)
+        {
+            context = context with { Time = _time.GetUtcNow() };
+        }
         if (context.CommandId == Guid.Empty)
         {
-            context = context with { CommandId = Guid.CreateVersion7() };
+            context = context with { CommandId = CommandIds.New(context.Time) };
         }
         if (context.CorrelationId == Guid.Empty)
         {
             context = context with { CorrelationId = context.CommandId };
-        }
-        if (context.Time == default)
-        {
-            context = context with { Time = _time.GetUtcNow() };
         }
         return context;
     }

@@ -30,6 +30,9 @@ public readonly struct CommandContext
     /// <summary>The signature once verified (set by the signature step); it is stamped on every event the command raises.</summary>
     public SignatureRecord? VerifiedSignature { get; init; }
 
+    /// <summary>True when the bus made up the command id: such a command cannot have run before.</summary>
+    internal bool HasFreshId { get; init; }
+
     /// <summary>The sender's name as stored in event metadata.</summary>
     public string? UserName => User?.Identity?.Name;
 
@@ -44,6 +47,6 @@ public readonly struct CommandContext
         {
             throw new InvalidOperationException("Derive needs a command id; the bus or the aggregate factory sets one.");
         }
-        return this with { CommandId = Aggregates.EventIds.Derive(CommandId, purpose, -1) };
+        return this with { CommandId = Aggregates.EventIds.Derive(CommandId, purpose, -1), HasFreshId = false };
     }
 }

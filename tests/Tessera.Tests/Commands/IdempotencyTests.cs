@@ -79,11 +79,51 @@ public sealed class IdempotencyTests
         Assert.Equal(events[1].Position, result.Position);
     }
 
+    [Fact]
+    public async Task a_command_sent_without_an_id_gets_a_new_one_and_skips_the_lookup()
+    {
+        var lookups = new LookupCountingStore(_store);
+        using var provider = Accounts.Provider(lookups);
+        var bus = provider.GetRequiredService<CommandBus>();
+        var id = await OpenAsync(bus);
+        lookups.Lookups = 0;
+
+        await bus.SendAsync(new Deposit(id, 1), Accounts.As(Accounts.Customer));
+        Assert.Equal(0, lookups.Lookups);
+
+        await bus.SendAsync(new Deposit(id, 1), Accounts.As(Accounts.Customer) with { CommandId = Guid.CreateVersion7() });
+        Assert.Equal(1, lookups.Lookups);
+    }
+
+    [Fact]
+    public async Task the_ids_the_bus_makes_up_are_time_ordered_version_7_uuids()
+    {
+        using var provider = Accounts.Provider(_store);
+        var bus = provider.GetRequiredService<CommandBus>();
+        await bus.SendAsync(new OpenAccount(AccountId.New(), "carl"), Accounts.As(Accounts.Customer));
+        await bus.SendAsync(new OpenAccount(AccountId.New(), "carl"), Accounts.As(Accounts.Customer));
+        var causes = (await _store.ReadAllAsync(GlobalPosition.Start, 10)).Events.Select(e => e.Metadata.CausationId).ToList();
+        Assert.All(causes, c => Assert.Equal(7, c.Version));
+        Assert.Equal(2, causes.Distinct().Count());
+        Assert.True(string.CompareOrdinal(causes[0].ToString()[..8], causes[1].ToString()[..8]) <= 0);
+    }
+
     private static async Task<AccountId> OpenAsync(CommandBus bus)
     {
         var id = AccountId.New();
         await bus.SendAsync(new OpenAccount(id, "carl"), Accounts.As(Accounts.Customer));
         return id;
+    }
+
+    private sealed class LookupCountingStore(IEventStore inner) : ForwardingStore(inner)
+    {
+        public int Lookups { get; set; }
+
+        public override ValueTask<RecordedEvent?> ReadEventAsync(Guid eventId, CancellationToken cancellationToken = default)
+        {
+            Lookups++;
+            return Inner.ReadEventAsync(eventId, cancellationToken);
+        }
     }
 
     /// <summary>Lets "another process" append the very same events just before this one does.</summary>
