@@ -35,16 +35,7 @@ public readonly record struct CategoryNameId : IIdentity<CategoryNameId>
     }
 
     /// <summary>Writes the normalized name.</summary>
-    public bool TryFormat(Span<char> destination, out int charsWritten)
-    {
-        charsWritten = 0;
-        if (Value is null || !Value.AsSpan().TryCopyTo(destination))
-        {
-            return false;
-        }
-        charsWritten = Value.Length;
-        return true;
-    }
+    public bool TryFormat(Span<char> destination, out int charsWritten) => Identity.TryCopy(Value, destination, out charsWritten);
 
     /// <inheritdoc />
     public override string ToString() => Value ?? string.Empty;
