@@ -108,12 +108,13 @@ public sealed class PipelineTests
     {
         var bus = Bus();
         var id = await FundedAsync(bus, 1000);
-        var head = await _store.ReadHeadAsync();
+        var stream = StreamName.For("account", id);
+        var before = (await _store.ReadStreamAsync(stream, StreamVersion.Start, ReadDirection.Forwards, 100)).LastVersion;
         var context = Accounts.As(Accounts.Teller) with { Signature = new SignatureBlock(signer, meaning, credential) };
         var result = await bus.SendAsync(new Withdraw(id, 600), context);
         Assert.Equal(CommandStatus.SignatureRejected, result.Status);
         Assert.Contains(reason, result.Reason, StringComparison.Ordinal);
-        Assert.Equal(head, await _store.ReadHeadAsync());
+        Assert.Equal(before, (await _store.ReadStreamAsync(stream, StreamVersion.Start, ReadDirection.Forwards, 100)).LastVersion);
     }
 
     [Fact]
@@ -130,6 +131,29 @@ public sealed class PipelineTests
         Assert.Equal(("tess", "approved", "password"), (signature.Signer, signature.Meaning, signature.Method));
         var json = provider.GetRequiredService<Tessera.Serialization.MessageSerializer>().Serialize(new Withdraw(id, 600));
         Assert.Equal(Tessera.Commands.Steps.SignatureStep<Withdraw>.Hash("test.withdraw", json), signature.CommandHash);
+    }
+
+    [Fact]
+    public async Task every_signing_and_every_refusal_lands_in_the_audit_trail()
+    {
+        using var provider = Accounts.Provider(_store);
+        var bus = provider.GetRequiredService<CommandBus>();
+        var id = await FundedAsync(bus, 1000);
+        var signed = Accounts.As(Accounts.Teller) with { Signature = new SignatureBlock("tess", "approved", Accounts.Password) };
+        await bus.SendAsync(new Withdraw(id, 600), signed with { Signature = new SignatureBlock("tess", "approved", "wrong") });
+        await bus.SendAsync(new Withdraw(id, 600), signed with { Signature = new SignatureBlock("someone", "approved", "x") });
+        await bus.SendAsync(new Withdraw(id, 600), signed);
+
+        var trail = new List<SignatureAuditEntry>();
+        await foreach (var entry in provider.GetRequiredService<SignatureAudit>().ReadAsync())
+        {
+            trail.Add(entry);
+        }
+
+        Assert.Equal([false, false, true], trail.Select(e => e.Verified));
+        Assert.All(trail, e => Assert.Equal(("test.withdraw", "tess"), (e.CommandName, e.User)));
+        Assert.Contains("signer must be the user", trail[1].Detail, StringComparison.Ordinal);
+        Assert.Single(trail.Select(e => e.CommandHash).Distinct());
     }
 
     [Fact]
