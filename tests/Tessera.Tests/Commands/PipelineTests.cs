@@ -130,7 +130,7 @@ public sealed class PipelineTests
         var signature = Assert.IsType<SignatureRecord>(stored.Metadata.Signature);
         Assert.Equal(("tess", "approved", "password"), (signature.Signer, signature.Meaning, signature.Method));
         var json = provider.GetRequiredService<Tessera.Serialization.MessageSerializer>().Serialize(new Withdraw(id, 600));
-        Assert.Equal(Tessera.Commands.Steps.SignatureStep<Withdraw>.Hash("test.withdraw", json), signature.CommandHash);
+        Assert.Equal(CommandHash.Compute("test.withdraw", json), signature.CommandHash);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Messages;
 using Tessera.Serialization;
@@ -33,15 +31,6 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
     public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next) =>
         _required((TCommand)command) ? VerifyAsync(command, context, next) : next(command, context);
 
-    /// <summary>The hex SHA-256 of the command's name and JSON: what a signature is bound to.</summary>
-    internal static string Hash(string commandName, ReadOnlySpan<byte> json)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(commandName + "\n"));
-        sha.AppendData(json);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
     private async ValueTask<CommandResult> VerifyAsync(ICommand command, CommandContext context, CommandDelegate next)
     {
         if (context.Signature is not { } signature)
@@ -52,7 +41,7 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
         {
             return CommandResult.Unauthorized("The sender is not authenticated.");
         }
-        var hash = Hash(_name, _serializer.Serialize(command));
+        var hash = CommandHash.Compute(_name, _serializer.Serialize(command));
         var refusal = Refusal(signature, user.Identity!.Name);
         var verdict = refusal is null
             ? await _verifier.VerifyAsync(new SignatureRequest(signature, user, _name, hash), context.CancellationToken)
