@@ -12,5 +12,5 @@ builder.Services.AddTessera(tessera => tessera
 builder.AddTesseraHost(defaultPort: 5080);
 
 var app = builder.Build();
-app.MapTessera();
+app.MapTessera(partner: Shop.Host.ShopPartnerApi.Map);
 app.Run();

@@ -15,12 +15,13 @@ public static class ShopModule
         ArgumentNullException.ThrowIfNull(builder);
         options ??= new ShopOptions();
         builder.AddJson(ShopJsonContext.Default);
+        builder.AddJson(Partners.PartnerJsonContext.Default);
         builder.Events.AddShopEvents();
 
         builder.Command<PlaceOrder>("shop.place-order")
             .Validate(OrderRules.Place)
-            .AllowRoles(ShopRoles.Customer, ShopRoles.Staff)
-            .Authorize((user, c) => user.IsInRole(ShopRoles.Staff) || c.CustomerId.Value == user.Identity?.Name);
+            .AllowRoles(ShopRoles.Customer, ShopRoles.Staff, ShopRoles.Partner)
+            .Authorize((user, c) => user.IsInRole(ShopRoles.Staff) || user.IsInRole(ShopRoles.Partner) || c.CustomerId.Value == user.Identity?.Name);
         builder.Command<MarkOrderAsPaid>("shop.mark-order-as-paid").Validate(OrderRules.PayCommand).AllowRoles(ShopRoles.Staff);
         builder.Command<ShipOrder>("shop.ship-order").Validate(OrderRules.ShipCommand).AllowRoles(ShopRoles.Staff);
         builder.Command<CancelOrder>("shop.cancel-order").AllowRoles(ShopRoles.Staff);

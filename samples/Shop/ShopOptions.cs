@@ -13,6 +13,9 @@ public static class ShopRoles
     /// <summary>A customer: places orders for themselves.</summary>
     public const string Customer = "customer";
 
+    /// <summary>A partner shop: places orders for its own customers.</summary>
+    public const string Partner = "partner";
+
     /// <summary>Shop staff: runs the catalog, payments, shipping, cancellations and refunds.</summary>
     public const string Staff = "staff";
 }

@@ -45,7 +45,7 @@ public class ShopApi : IAsyncLifetime
             .. Key(0, "staff", StaffKey, "sam", ["write", "read", "admin"], ["staff"]),
             .. Key(1, "customer", CustomerKey, "alice", ["write", "read"], ["customer"]),
             .. Key(2, "reader", ReaderKey, "rita", ["read"], ["staff"]),
-            .. Key(3, "partner", PartnerKey, "acme", ["partner"], ["customer"]),
+            .. Key(3, "partner", PartnerKey, "acme", ["partner"], ["partner"]),
             .. Key(4, "slow", SlowKey, "sam", ["write"], ["staff"]),
             new("Tessera:Api:Keys:4:RequestsPerSecond", "2"),
         ]);
@@ -54,7 +54,7 @@ public class ShopApi : IAsyncLifetime
         builder.Services.AddTessera(b => b.AddShop().UseConfiguredSigners(builder.Configuration));
         builder.AddTesseraHost(defaultPort: 0);
         _app = builder.Build();
-        _app.MapTessera();
+        _app.MapTessera(partner: Shop.Host.ShopPartnerApi.Map);
         await _app.StartAsync();
         Http.BaseAddress = new Uri(_app.Urls.First());
     }

@@ -34,6 +34,9 @@ internal sealed class JsonBodyReader
         _options.MakeReadOnly();
     }
 
+    /// <summary>The strict input options, also good for writing replies of the same types.</summary>
+    public JsonSerializerOptions Options => _options;
+
     public async Task<(object? Value, IResult? Problem)> ReadAsync(HttpRequest request, Type type)
     {
         if (!request.HasJsonContentType())
