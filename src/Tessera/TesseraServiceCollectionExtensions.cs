@@ -35,13 +35,16 @@ public static class TesseraServiceCollectionExtensions
             sp.GetRequiredService<MessageSerializer>(),
             sp.GetRequiredService<TimeProvider>(),
             model.Options,
-            sp.GetService<ILogger<AggregateFactory>>() ?? NullLogger<AggregateFactory>.Instance));
+            sp.GetService<ILogger<AggregateFactory>>() ?? NullLogger<AggregateFactory>.Instance,
+            sp.GetRequiredService<CommandMetrics>()));
         services.AddSingleton(sp => new SignatureAudit(sp.GetRequiredService<IEventStore>()));
         services.AddSingleton(sp => new CommandBus(
             sp.GetRequiredService<CompiledModel>().Commands,
             [.. model.Steps.Select(s => ((ICommandStep)sp.GetRequiredService(s.StepType), s.Before))],
             sp,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<CommandMetrics>()));
+        services.TryAddSingleton(sp => new CommandMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<TesseraStartupCheck>();
         return services;
     }

@@ -18,9 +18,11 @@ public sealed partial class AggregateFactory
     private readonly TimeProvider _time;
     private readonly int _retries;
     private readonly ILogger _logger;
+    private readonly CommandMetrics? _metrics;
 
-    internal AggregateFactory(IEnumerable<AggregateType> types, IEventStore store, MessageSerializer serializer, TimeProvider time, TesseraOptions options, ILogger<AggregateFactory> logger)
+    internal AggregateFactory(IEnumerable<AggregateType> types, IEventStore store, MessageSerializer serializer, TimeProvider time, TesseraOptions options, ILogger<AggregateFactory> logger, CommandMetrics? metrics = null)
     {
+        _metrics = metrics;
         _types = types.ToFrozenDictionary(t => t.ClrType);
         _store = store;
         _serializer = serializer;
@@ -82,7 +84,12 @@ public sealed partial class AggregateFactory
                 return CommandResult.Accepted(loaded.Position, loaded.Version);
             }
             var events = ToEventData(decision.Events, stream, context);
+            var startedAt = _metrics?.TimingAppends == true ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var appended = await _store.AppendAsync(stream, ExpectedVersion.From(loaded.Version), events, cancellationToken);
+            if (startedAt != 0)
+            {
+                _metrics!.RecordAppend(startedAt);
+            }
             if (appended.Succeeded)
             {
                 if (appended.Status == AppendStatus.Written)

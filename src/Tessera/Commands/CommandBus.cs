@@ -9,10 +9,12 @@ public sealed class CommandBus
     private readonly FrozenDictionary<Type, Route> _routes;
     private readonly FrozenDictionary<string, Type> _byName;
     private readonly TimeProvider _time;
+    private readonly CommandMetrics? _metrics;
 
-    internal CommandBus(IReadOnlyCollection<CommandDescriptor> commands, IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services, TimeProvider time)
+    internal CommandBus(IReadOnlyCollection<CommandDescriptor> commands, IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services, TimeProvider time, CommandMetrics? metrics)
     {
         _time = time;
+        _metrics = metrics;
         var routes = new Dictionary<Type, Route>();
         foreach (var descriptor in commands)
         {
@@ -45,7 +47,25 @@ public sealed class CommandBus
             CommandName = route.Name,
             VerifiedSignature = null,
         };
-        return route.Pipeline(command, context);
+        if (_metrics is null)
+        {
+            return route.Pipeline(command, context);
+        }
+        var startedAt = _metrics.Timing ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        var pending = route.Pipeline(command, context);
+        if (pending.IsCompletedSuccessfully)
+        {
+            _metrics.Record(route.Name, pending.Result.Status, startedAt);
+            return pending;
+        }
+        return RecordWhenDoneAsync(pending, route.Name, startedAt);
+    }
+
+    private async ValueTask<CommandResult> RecordWhenDoneAsync(ValueTask<CommandResult> pending, string name, long startedAt)
+    {
+        var result = await pending;
+        _metrics!.Record(name, result.Status, startedAt);
+        return result;
     }
 
     private static CommandDelegate Compose(CommandDescriptor descriptor, IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services)
