@@ -104,6 +104,7 @@ public static class TesseraHosting
             });
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<JsonBodyReader>();
         DecorateSignatureVerifier(builder.Services);
         builder.Services.AddHostedService<DevelopmentKeyBanner>();
@@ -119,10 +120,12 @@ public static class TesseraHosting
             // No exception text or stack trace ever leaves the host.
             ProblemResults.Write(context, StatusCodes.Status500InternalServerError, "Internal error", "The request failed; the host logged the details.")));
         app.UseStatusCodePages();
+        app.UseCorrelation();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapTesseraHealth();
+        app.MapOpenApi().RequireAuthorization();
         if (roles.HasFlag(TesseraRoles.Write))
         {
             app.MapWriteApi();

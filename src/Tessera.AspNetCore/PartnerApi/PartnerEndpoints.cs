@@ -48,7 +48,7 @@ public static class PartnerEndpoints
                 // Mapping errors are ours to phrase: the message names the partner field, never internals.
                 return ProblemResults.BadBody(e.Message);
             }
-            var result = await bus.SendAsync(command, new CommandContext { User = http.User, CancellationToken = http.RequestAborted });
+            var result = await bus.SendAsync(command, new CommandContext { User = http.User, CorrelationId = Correlation.Of(http), CancellationToken = http.RequestAborted });
             return result.IsAccepted
                 ? Results.Json(accepted((TRequest)body!, result), reader.Options, statusCode: StatusCodes.Status202Accepted)
                 : ProblemResults.ForCommand(result, http.Response);

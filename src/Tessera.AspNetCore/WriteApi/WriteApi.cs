@@ -28,8 +28,16 @@ public static class WriteApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var write = endpoints.MapGroup(string.Empty).RequireAuthorization(TesseraScopes.Write).WithTags("Write API");
-        write.MapPost("/commands/{name}", SendCommandAsync);
-        write.MapPost("/signatures/challenge", ChallengeAsync);
+        write.MapPost("/commands/{name}", SendCommandAsync)
+            .WithSummary("Sends a command by its stable name; the body is the command as JSON.")
+            .Produces<AcceptedCommand>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        write.MapPost("/signatures/challenge", ChallengeAsync)
+            .WithSummary("Checks a signer's password over a command and returns a single-use signature token bound to it.")
+            .Produces<SignatureChallengeReply>();
         return endpoints;
     }
 
@@ -52,6 +60,7 @@ public static class WriteApiEndpoints
         {
             User = http.User,
             CommandId = commandId,
+            CorrelationId = Correlation.Of(http),
             Signature = signature,
             CancellationToken = http.RequestAborted,
         };
