@@ -7,7 +7,7 @@ public sealed class EmbeddedStoreCorruptedException : Exception
     public EmbeddedStoreCorruptedException(string folder, string segment, long offset, string problem)
         : base($"The embedded event store in {folder} is damaged: {problem}, in segment {segment} at offset {offset}. "
             + "It will not open or read past damaged data. To keep every event before the damage and set the rest aside, "
-            + $"run EmbeddedStoreRepair.Repair(\"{folder}\") while no store has the folder open (see docs/embedded-store.md).")
+            + $"run EmbeddedStoreRepair.Repair(\"{folder}\") while no store has the folder open (see STORAGE.md in Tessera.Storage.Embedded).")
     {
         Segment = segment;
         Offset = offset;

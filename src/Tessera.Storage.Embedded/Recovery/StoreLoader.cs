@@ -15,14 +15,18 @@ internal sealed record LoadedStore(ulong StoreId, StoreIndex Index, SegmentSet S
 /// Opens the data folder after a clean stop or a crash. Sealed segments (those followed by a segment with a chunk) are
 /// durable by construction, so any damage in them is corruption; their index checkpoints are loaded instead of their
 /// payloads. Only the last segment with data is scanned, and only there can a torn write be found and cut.
+/// With <paramref name="verifyOnly"/> it changes nothing and reads every segment in full, ignoring checkpoints.
 /// </summary>
-internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool flush, ILogger logger)
+internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool flush, ILogger logger, bool verifyOnly = false)
 {
     public LoadedStore Load()
     {
         var started = Stopwatch.GetTimestamp();
         var files = folder.ListFiles();
-        RemoveTemporaryFiles(files);
+        if (!verifyOnly)
+        {
+            RemoveTemporaryFiles(files);
+        }
         var numbers = files
             .Select(f => SegmentFormat.TryParseNumber(f, SegmentFormat.SegmentExtension, out var n) ? n : 0)
             .Where(n => n > 0)
@@ -49,7 +53,7 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
             var storeId = ReadHeaders(segments);
             if (segments.Count == 0)
             {
-                return CreateNew();
+                return verifyOnly ? Empty() : CreateNew();
             }
             var loaded = Load(segments, storeId, checkpoints);
             logger.StoreOpened(folder.Path, loaded.Index.Addresses.Count, segments.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -82,17 +86,12 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
         long next = 1;
         for (var i = 0; i < tail; i++)
         {
-            next = LoadSealed(segments[i], next, index, scanner, storeId, checkpoints.Contains(segments[i].Number));
+            next = LoadSealed(segments[i], next, index, scanner, storeId, !verifyOnly && checkpoints.Contains(segments[i].Number));
             set.Add(segments[i]);
         }
 
         var active = segments[tail];
         set.Add(active);
-        if (checkpoints.Contains(active.Number))
-        {
-            // The segment is written again; a checkpoint of an earlier state of it would hide the events added now.
-            folder.Delete(SegmentFormat.IndexFileName(active.Number));
-        }
         var activeFirst = next;
         var entries = new List<SegmentEntry>();
         var scan = scanner.Scan(active, next, (offset, record) => entries.Add(Add(index, active, offset, record)));
@@ -104,9 +103,10 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
         {
             var empty = segments[i];
             CutTornTail(empty, new ScanResult(SegmentFormat.HeaderSize, next, Damaged: true), scanner);
-            if (checkpoints.Contains(empty.Number))
+            if (verifyOnly)
             {
-                folder.Delete(SegmentFormat.IndexFileName(empty.Number));
+                set.Add(empty);
+                continue;
             }
             if (spare is null)
             {
@@ -116,7 +116,15 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
             empty.Dispose();
             folder.Delete(empty.Name);
         }
-        if (flush)
+        if (!verifyOnly)
+        {
+            // These segments are written again: a checkpoint of an earlier state would hide the events added from now on.
+            foreach (var number in checkpoints.Where(n => n >= active.Number))
+            {
+                folder.Delete(SegmentFormat.IndexFileName(number));
+            }
+        }
+        if (flush && !verifyOnly)
         {
             folder.Flush();
         }
@@ -164,6 +172,10 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
             throw Corrupted(segment.Name, scan.End, "a sealed segment holds bytes after its last valid chunk");
         }
         segment.DataEnd = scan.End;
+        if (verifyOnly)
+        {
+            return scan.NextPosition;
+        }
         try
         {
             SegmentIndexFile.Write(folder, segment.Number, storeId, new SegmentContents(first, scan.End, entries), flush);
@@ -184,7 +196,7 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
         {
             throw Corrupted(segment.Name, scan.End, $"the data here fails its checksum, yet a valid later chunk follows at offset {later}");
         }
-        if (remainder.DirtyEnd == scan.End)
+        if (remainder.DirtyEnd == scan.End || verifyOnly)
         {
             return;
         }
@@ -232,10 +244,13 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
                 if (i == segments.Count - 1 && IsAllZeroAfterHeader(segment))
                 {
                     segment.Dispose();
-                    folder.Delete(segment.Name);
-                    folder.Flush();
                     segments.RemoveAt(i);
-                    logger.TornSegmentRemoved(segment.Name);
+                    if (!verifyOnly)
+                    {
+                        folder.Delete(segment.Name);
+                        folder.Flush();
+                        logger.TornSegmentRemoved(segment.Name);
+                    }
                     break;
                 }
                 throw Corrupted(segment.Name, 0, "the segment header is damaged");
@@ -261,6 +276,8 @@ internal sealed class StoreLoader(IStorageFolder folder, long segmentSize, bool 
         set.Add(segment);
         return new LoadedStore(storeId, new StoreIndex(), set, new WriterStart(segment, SegmentFormat.HeaderSize, 1, [], null));
     }
+
+    private static LoadedStore Empty() => new(0, new StoreIndex(), new SegmentSet(), null!);
 
     private void RemoveTemporaryFiles(IReadOnlyList<string> files)
     {
