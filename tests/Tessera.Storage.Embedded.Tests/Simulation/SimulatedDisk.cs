@@ -68,6 +68,22 @@ internal sealed class SimulatedDisk : IStorageFolder
         }
     }
 
+    /// <summary>Bytes read so far, by file name.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> BytesRead { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Loses power now, as if the next operation never came.</summary>
+    public void LosePowerNow(Random random)
+    {
+        lock (_lock)
+        {
+            KilledImage = Image();
+            _random = random;
+            PowerLossImage = LosePower();
+            PoweredOff = true;
+            PowerLostAt = "now";
+        }
+    }
+
     /// <summary>Makes an operation fail: <paramref name="fault"/> gets the kind ("write", "flush", "allocate"...) and file name.</summary>
     public void InjectFaults(Func<string, string, IOException?> fault)
     {
@@ -345,6 +361,7 @@ internal sealed class SimulatedDisk : IStorageFolder
             {
                 disk.Check("read", Name);
                 var available = (int)Math.Clamp(inode.CurrentLength - offset, 0, destination.Length);
+                disk.BytesRead.AddOrUpdate(Name, available, (_, total) => total + available);
                 inode.Current.AsSpan((int)Math.Min(offset, inode.CurrentLength), available).CopyTo(destination);
                 return available;
             }
