@@ -97,6 +97,14 @@ public sealed class TesseraBuilder
         return this;
     }
 
+    /// <summary>Uses this verifier instance for commands that require an electronic signature.</summary>
+    public TesseraBuilder UseSignatureVerifier(ISignatureVerifier verifier)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        Services.AddSingleton(verifier);
+        return this;
+    }
+
     /// <summary>Keeps events in memory: for tests only, everything is lost when the process ends.</summary>
     public TesseraBuilder UseInMemoryStore()
     {

@@ -36,6 +36,7 @@ public static class TesseraServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             model.Options,
             sp.GetService<ILogger<AggregateFactory>>() ?? NullLogger<AggregateFactory>.Instance));
+        services.AddSingleton(sp => new SignatureAudit(sp.GetRequiredService<IEventStore>()));
         services.AddSingleton(sp => new CommandBus(
             sp.GetRequiredService<CompiledModel>().Commands,
             [.. model.Steps.Select(s => ((ICommandStep)sp.GetRequiredService(s.StepType), s.Before))],

@@ -43,6 +43,20 @@ public sealed partial class AggregateFactory
         return type.ExecuteAsync(this, type.TargetOf(command), command, context);
     }
 
+    /// <summary>Reads an aggregate's current state, or null when it does not exist; for handlers that coordinate several aggregates.</summary>
+    public async ValueTask<TState?> LoadStateAsync<TAggregate, TState>(IIdentity id, CancellationToken cancellationToken = default)
+        where TAggregate : Aggregate<TState>, new()
+        where TState : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (!_types.TryGetValue(typeof(TAggregate), out var type) || type is not AggregateType<TAggregate, TState> typed)
+        {
+            throw new InvalidOperationException($"{typeof(TAggregate).Name} is not a registered aggregate with state {typeof(TState).Name}.");
+        }
+        var loaded = await LoadAsync(typed, StreamName.For(typed.Category, id), cancellationToken);
+        return loaded.Version == StreamVersion.None ? null : loaded.State;
+    }
+
     internal async ValueTask<CommandResult> RunAsync<TAggregate, TState>(AggregateType<TAggregate, TState> type, IIdentity id, ICommand command, CommandContext context)
         where TAggregate : Aggregate<TState>, new()
         where TState : class, new()
@@ -92,17 +106,17 @@ public sealed partial class AggregateFactory
 
     internal CommandContext Complete(CommandContext context)
     {
+        if (context.Time == default)
+        {
+            context = context with { Time = _time.GetUtcNow() };
+        }
         if (context.CommandId == Guid.Empty)
         {
-            context = context with { CommandId = Guid.CreateVersion7() };
+            context = context with { CommandId = CommandIds.New(context.Time) };
         }
         if (context.CorrelationId == Guid.Empty)
         {
             context = context with { CorrelationId = context.CommandId };
-        }
-        if (context.Time == default)
-        {
-            context = context with { Time = _time.GetUtcNow() };
         }
         return context;
     }

@@ -33,12 +33,15 @@ public sealed class CommandBus
         {
             throw new UnknownCommandException(command.GetType());
         }
-        var commandId = context.CommandId == Guid.Empty ? Guid.CreateVersion7() : context.CommandId;
+        var time = context.Time == default ? _time.GetUtcNow() : context.Time;
+        var fresh = context.CommandId == Guid.Empty;
+        var commandId = fresh ? CommandIds.New(time) : context.CommandId;
         context = context with
         {
             CommandId = commandId,
+            HasFreshId = fresh,
             CorrelationId = context.CorrelationId == Guid.Empty ? commandId : context.CorrelationId,
-            Time = context.Time == default ? _time.GetUtcNow() : context.Time,
+            Time = time,
             CommandName = route.Name,
             VerifiedSignature = null,
         };

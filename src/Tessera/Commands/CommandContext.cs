@@ -30,6 +30,23 @@ public readonly struct CommandContext
     /// <summary>The signature once verified (set by the signature step); it is stamped on every event the command raises.</summary>
     public SignatureRecord? VerifiedSignature { get; init; }
 
+    /// <summary>True when the bus made up the command id: such a command cannot have run before.</summary>
+    internal bool HasFreshId { get; init; }
+
     /// <summary>The sender's name as stored in event metadata.</summary>
     public string? UserName => User?.Identity?.Name;
+
+    /// <summary>
+    /// A context for a follow-up command that this one causes (for example reserving a unique name): its command id is
+    /// derived from this one and <paramref name="purpose"/>, so a retry derives the same id; user, time and correlation stay.
+    /// </summary>
+    public CommandContext Derive(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        if (CommandId == Guid.Empty)
+        {
+            throw new InvalidOperationException("Derive needs a command id; the bus or the aggregate factory sets one.");
+        }
+        return this with { CommandId = Aggregates.EventIds.Derive(CommandId, purpose, -1), HasFreshId = false };
+    }
 }

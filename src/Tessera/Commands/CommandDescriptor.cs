@@ -21,6 +21,9 @@ internal abstract class CommandDescriptor(string name, Type commandType)
 
     public abstract int CountHandlers(IServiceCollection services);
 
+    /// <summary>Adds every rule on the command alone that it violates to <paramref name="violations"/>.</summary>
+    public abstract void CheckRules(ICommand command, ref List<RuleViolation>? violations);
+
     public abstract CommandDelegate CreateTerminal(IServiceProvider services);
 
     public abstract ICommandStep? CreateStep(CommandStage stage, IServiceProvider services);
@@ -64,6 +67,18 @@ internal sealed class CommandDescriptor<TCommand>(string name) : CommandDescript
             }
         }
         return count;
+    }
+
+    public override void CheckRules(ICommand command, ref List<RuleViolation>? violations)
+    {
+        var typed = (TCommand)command;
+        foreach (var rule in Rules)
+        {
+            if (!rule.Holds(typed))
+            {
+                (violations ??= []).Add(rule.Violation);
+            }
+        }
     }
 
     public override CommandDelegate CreateTerminal(IServiceProvider services)

@@ -18,6 +18,18 @@ public static class Identity
         return new string(buffer[..written]);
     }
 
+    /// <summary>Writes a string-valued id's text into <paramref name="destination"/>: the usual TryFormat of an id that wraps a string.</summary>
+    public static bool TryCopy(string? value, Span<char> destination, out int charsWritten)
+    {
+        charsWritten = 0;
+        if (string.IsNullOrEmpty(value) || !value.AsSpan().TryCopyTo(destination))
+        {
+            return false;
+        }
+        charsWritten = value.Length;
+        return true;
+    }
+
     /// <summary>Parses an id, throwing a <see cref="FormatException"/> that names the id type when the text is not valid.</summary>
     public static TId Parse<TId>(string? value)
         where TId : struct, IIdentity<TId> =>

@@ -8,4 +8,5 @@ namespace Tessera.Serialization;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EventMetadata))]
 [JsonSerializable(typeof(SignatureRecord))]
+[JsonSerializable(typeof(Commands.SignatureAuditEntry))]
 internal sealed partial class TesseraJsonContext : JsonSerializerContext;

@@ -8,7 +8,8 @@ namespace Tessera.Commands.Steps;
 /// <summary>
 /// Answers a command id seen before with its first result and runs nothing. The answer comes from the store (the
 /// command's first event has an id derived from the command id), so it holds across restarts and processes.
-/// A rejected command changed nothing and is evaluated afresh.
+/// A rejected command changed nothing and is evaluated afresh. A command sent without an id gets a new one from the
+/// bus and skips the lookup: only a caller that keeps its command id can retry.
 /// </summary>
 internal sealed class IdempotencyStep(CommandTarget target, IServiceProvider services) : ICommandStep
 {
@@ -16,6 +17,11 @@ internal sealed class IdempotencyStep(CommandTarget target, IServiceProvider ser
 
     public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next)
     {
+        if (context.HasFreshId)
+        {
+            // The bus just made this id up: nothing can have been stored under it.
+            return next(command, context);
+        }
         Span<char> stream = stackalloc char[StreamName.MaxLength];
         var length = target.FormatStream(command, stream);
         var firstEventId = EventIds.Derive(context.CommandId, stream[..length], 0);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Messages;
 using Tessera.Serialization;
@@ -18,6 +16,7 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
     private readonly string _name;
     private readonly ISignatureVerifier _verifier;
     private readonly MessageSerializer _serializer;
+    private readonly SignatureAudit _audit;
 
     public SignatureStep(CommandDescriptor<TCommand> descriptor, IServiceProvider services)
     {
@@ -26,19 +25,11 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
         _name = descriptor.Name;
         _verifier = services.GetRequiredService<ISignatureVerifier>();
         _serializer = services.GetRequiredService<MessageSerializer>();
+        _audit = services.GetRequiredService<SignatureAudit>();
     }
 
     public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next) =>
         _required((TCommand)command) ? VerifyAsync(command, context, next) : next(command, context);
-
-    /// <summary>The hex SHA-256 of the command's name and JSON: what a signature is bound to.</summary>
-    internal static string Hash(string commandName, ReadOnlySpan<byte> json)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(commandName + "\n"));
-        sha.AppendData(json);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
 
     private async ValueTask<CommandResult> VerifyAsync(ICommand command, CommandContext context, CommandDelegate next)
     {
@@ -50,25 +41,35 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
         {
             return CommandResult.Unauthorized("The sender is not authenticated.");
         }
-        if (string.IsNullOrWhiteSpace(signature.Signer) || string.IsNullOrWhiteSpace(signature.Meaning) || string.IsNullOrEmpty(signature.Credential))
-        {
-            return CommandResult.SignatureRejected("A signature needs a signer, a meaning and a credential.");
-        }
-        if (!string.Equals(signature.Signer, user.Identity!.Name, StringComparison.Ordinal))
-        {
-            return CommandResult.SignatureRejected("The signer must be the user who sends the command.");
-        }
-        if (_meanings.Length > 0 && Array.IndexOf(_meanings, signature.Meaning) < 0)
-        {
-            return CommandResult.SignatureRejected($"The meaning of a signature on {_name} must be one of: {string.Join(", ", _meanings)}.");
-        }
-        var hash = Hash(_name, _serializer.Serialize(command));
-        var verdict = await _verifier.VerifyAsync(new SignatureRequest(signature, user, _name, hash), context.CancellationToken);
+        var hash = CommandHash.Compute(_name, _serializer.Serialize(command));
+        var refusal = Refusal(signature, user.Identity!.Name);
+        var verdict = refusal is null
+            ? await _verifier.VerifyAsync(new SignatureRequest(signature, user, _name, hash), context.CancellationToken)
+            : SignatureVerification.Rejected(refusal);
+        // Every attempt, accepted or refused, goes into the audit trail before the command goes on.
+        await _audit.RecordAsync(new SignatureAuditEntry(context.CommandId, _name, hash, signature.Signer ?? string.Empty, signature.Meaning ?? string.Empty, user.Identity.Name, context.Time, verdict.IsValid, verdict.Detail), context.CancellationToken);
         if (!verdict.IsValid)
         {
             return CommandResult.SignatureRejected(verdict.Detail);
         }
-        var record = new SignatureRecord(signature.Signer, signature.Meaning, context.Time, hash, verdict.Detail);
+        var record = new SignatureRecord(signature.Signer!, signature.Meaning!, context.Time, hash, verdict.Detail);
         return await next(command, context with { VerifiedSignature = record });
+    }
+
+    private string? Refusal(SignatureBlock signature, string? userName)
+    {
+        if (string.IsNullOrWhiteSpace(signature.Signer) || string.IsNullOrWhiteSpace(signature.Meaning) || string.IsNullOrEmpty(signature.Credential))
+        {
+            return "A signature needs a signer, a meaning and a credential.";
+        }
+        if (!string.Equals(signature.Signer, userName, StringComparison.Ordinal))
+        {
+            return "The signer must be the user who sends the command.";
+        }
+        if (_meanings.Length > 0 && Array.IndexOf(_meanings, signature.Meaning) < 0)
+        {
+            return $"The meaning of a signature on {_name} must be one of: {string.Join(", ", _meanings)}.";
+        }
+        return null;
     }
 }
