@@ -1,8 +1,8 @@
+using Tessera.Storage;
 using Tessera.Storage.Conformance;
 
-namespace Tessera.Storage.Embedded.Tests;
+namespace Tessera.Tests.Storage;
 
-// Lives here until tests/Tessera.Tests exists on main; it then moves to tests/Tessera.Tests/Storage.
 public sealed class InMemoryStoreHarness : IEventStoreHarness
 {
     public ValueTask<IEventStore> CreateStoreAsync() => ValueTask.FromResult<IEventStore>(new InMemoryEventStore());
