@@ -1,0 +1,186 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Storage.Embedded.Index;
+using Tessera.Storage.Embedded.Reading;
+using Tessera.Storage.Embedded.Recovery;
+using Tessera.Storage.Embedded.Segments;
+using Tessera.Storage.Embedded.Writing;
+
+namespace Tessera.Storage.Embedded;
+
+/// <summary>
+/// The default event store: append-only segment files in one folder, one writer that commits appends in groups with
+/// one flush to disk per group, and readers that never wait for it and never see an event before it is durable.
+/// </summary>
+public sealed class EmbeddedEventStore : IEventStore, IDisposable, IAsyncDisposable
+{
+    private readonly IStorageFolder _folder;
+    private readonly IDisposable _lock;
+    private readonly StoreIndex _index;
+    private readonly SegmentSet _segments;
+    private readonly LogReader _reader;
+    private readonly GroupCommitWriter _writer;
+    private readonly AppendSignal _appended = new();
+    private int _disposed;
+
+    /// <summary>Opens the store in <see cref="EmbeddedStoreOptions.DataFolder"/>, creating it or recovering it after a crash.</summary>
+    public EmbeddedEventStore(EmbeddedStoreOptions options, ILogger<EmbeddedEventStore>? logger = null)
+        : this(Checked(options), new PhysicalStorageFolder(options.DataFolder, options.FlushMode == EmbeddedFlushMode.Durable), logger)
+    {
+    }
+
+    internal EmbeddedEventStore(EmbeddedStoreOptions options, IStorageFolder folder, ILogger? logger)
+    {
+        options.Validate();
+        logger ??= NullLogger.Instance;
+        _folder = folder;
+        _lock = folder.Lock();
+        try
+        {
+            var flush = options.FlushMode == EmbeddedFlushMode.Durable;
+            var loaded = new StoreLoader(folder, options.SegmentSize, flush, logger).Load();
+            _index = loaded.Index;
+            _segments = loaded.Segments;
+            _reader = new LogReader(_index, _segments, folder.Path);
+            _writer = new GroupCommitWriter(folder, loaded.StoreId, options.SegmentSize, flush, _index, _segments, _reader, _appended, logger, loaded.Start);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The folder the store keeps its files in.</summary>
+    public string DataFolder => _folder.Path;
+
+    /// <summary>Healthy, or read-only after a failed write or flush to disk.</summary>
+    public EmbeddedStoreHealth Health => _writer.Failure is null ? EmbeddedStoreHealth.Healthy : EmbeddedStoreHealth.ReadOnly;
+
+    /// <summary>The failure that made the store read-only, or null while it is healthy.</summary>
+    public Exception? Failure => _writer.Failure;
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckAppend(stream, events);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_writer.Failure is { } failure)
+        {
+            throw new EventStoreUnavailableException(
+                $"The embedded event store in {DataFolder} is read-only after a failed write or flush to disk; reopen it to recover.", failure);
+        }
+        var request = new AppendRequest(stream, expected, events, cancellationToken);
+        _writer.Enqueue(request);
+        return new ValueTask<AppendResult>(request.Task);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StreamSlice> ReadStreamAsync(StreamName stream, StreamVersion from, ReadDirection direction, int maxCount, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckRead(stream, from, maxCount);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var head = _index.Head;
+        if (!_index.Streams.TryGetValue(stream.Value, out var streamIndex))
+        {
+            return ValueTask.FromResult(new StreamSlice([], StreamVersion.None, true));
+        }
+        var count = streamIndex.Snapshot(out var positions);
+        while (count > 0 && positions[count - 1] > head.Position)
+        {
+            count--; // published to the stream a moment before the head: not visible yet
+        }
+        if (count == 0)
+        {
+            return ValueTask.FromResult(new StreamSlice([], StreamVersion.None, true));
+        }
+        var last = new StreamVersion(count - 1);
+        if (direction == ReadDirection.Forwards)
+        {
+            var start = (int)Math.Min(from.Value, count);
+            var taken = Math.Min(maxCount, count - start);
+            var events = _reader.Read(Positions.Slice(positions, start, taken), stream, head);
+            return ValueTask.FromResult(new StreamSlice(events, last, start + taken >= count));
+        }
+        else
+        {
+            var start = (int)Math.Min(from.Value, count - 1);
+            var taken = Math.Min(maxCount, start + 1);
+            var events = _reader.Read(Positions.Slice(positions, start - taken + 1, taken), stream, head);
+            Array.Reverse(events);
+            return ValueTask.FromResult(new StreamSlice(events, last, start - taken < 0));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AllSlice> ReadAllAsync(GlobalPosition after, int maxCount, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckReadAll(after, maxCount);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var head = _index.Head;
+        if (after.Value >= head.Position)
+        {
+            return ValueTask.FromResult(new AllSlice([], after, true));
+        }
+        var taken = (int)Math.Min(maxCount, head.Position - after.Value);
+        var events = _reader.Read(Positions.Run(after.Value + 1, taken), null, head);
+        return ValueTask.FromResult(new AllSlice(events, events[^1].Position, after.Value + taken >= head.Position));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RecordedEvent?> ReadEventAsync(Guid eventId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var head = _index.Head;
+        if (!_index.EventIds.TryGetValue(eventId, out var position) || position > head.Position)
+        {
+            return ValueTask.FromResult<RecordedEvent?>(null);
+        }
+        return ValueTask.FromResult<RecordedEvent?>(_reader.Read(Positions.Run(position, 1), null, head)[0]);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<GlobalPosition> ReadHeadAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return ValueTask.FromResult(new GlobalPosition(_index.Head.Position));
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<IReadOnlyList<RecordedEvent>> SubscribeAsync(GlobalPosition after, int maxBatch, CancellationToken cancellationToken = default) =>
+        Subscription.CatchUpThenLiveAsync(this, _appended, after, maxBatch, cancellationToken);
+
+    /// <summary>Finishes the appends already queued, then closes the files and releases the folder.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _writer.Dispose();
+        _segments.Dispose();
+        _lock.Dispose();
+        // Wakes live subscribers, whose next read then reports that the store is closed.
+        _appended.Notify();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static EmbeddedStoreOptions Checked(EmbeddedStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,436 @@
+using Microsoft.Extensions.Logging;
+using Tessera.Storage.Embedded.Index;
+using Tessera.Storage.Embedded.Reading;
+using Tessera.Storage.Embedded.Segments;
+
+namespace Tessera.Storage.Embedded.Writing;
+
+/// <summary>Where the writer starts: the segment it appends to and what that segment already holds.</summary>
+internal sealed record WriterStart(Segment Active, long WriteOffset, long FirstPosition, List<SegmentEntry> Entries, Segment? Spare);
+
+/// <summary>
+/// The single writer. Callers queue appends; this thread takes everything queued, checks expected versions and event
+/// ids in order (earlier appends of the same group included), writes the group as one chunk with one write and one
+/// flush, and only then publishes the events to readers and completes the callers. Throughput grows with the number of
+/// waiting callers because they share the flush.
+/// </summary>
+internal sealed class GroupCommitWriter : IDisposable
+{
+    private const int MaxGroupBytes = 8 << 20;
+
+    private readonly Lock _gate = new();
+    private readonly IStorageFolder _folder;
+    private readonly ulong _storeId;
+    private readonly long _segmentSize;
+    private readonly bool _flush;
+    private readonly StoreIndex _index;
+    private readonly SegmentSet _segments;
+    private readonly LogReader _reader;
+    private readonly AppendSignal _signal;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<AppendRequest> _batch = [];
+    private readonly List<AppendRequest> _carry = [];
+    private readonly List<AppendRequest> _written = [];
+    private readonly Dictionary<string, long> _pendingVersions = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, (AppendRequest Request, int Index)> _pendingIds = [];
+    private readonly Func<Guid, RecordedEvent?> _find;
+    private readonly List<Task> _background = [];
+    private List<AppendRequest> _incoming = [];
+    private List<AppendRequest> _spareList = [];
+    private bool _stopping;
+    private Exception? _failure;
+    private byte[] _buffer = new byte[64 * 1024];
+    private Segment _active;
+    private long _writeOffset;
+    private long _activeFirst;
+    private List<SegmentEntry> _entries;
+    private Task<Segment>? _spare;
+
+    public GroupCommitWriter(
+        IStorageFolder folder, ulong storeId, long segmentSize, bool flush, StoreIndex index, SegmentSet segments,
+        LogReader reader, AppendSignal signal, ILogger logger, WriterStart start)
+    {
+        _folder = folder;
+        _storeId = storeId;
+        _segmentSize = segmentSize;
+        _flush = flush;
+        _index = index;
+        _segments = segments;
+        _reader = reader;
+        _signal = signal;
+        _logger = logger;
+        _active = start.Active;
+        _writeOffset = start.WriteOffset;
+        _activeFirst = start.FirstPosition;
+        _entries = start.Entries;
+        if (start.Spare is { } spare)
+        {
+            _spare = Task.FromResult(spare);
+        }
+        _find = Find;
+        _thread = new Thread(Run) { IsBackground = true, Name = "tessera-embedded-writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Why the store is read-only, or null while it is healthy.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    public void Enqueue(AppendRequest request)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            _incoming.Add(request);
+            if (_incoming.Count > 1)
+            {
+                return; // the writer was already woken for this batch
+            }
+        }
+        _wake.Release();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+            _stopping = true;
+        }
+        _wake.Release();
+        _thread.Join();
+        if (_spare is { } spare)
+        {
+            try
+            {
+                spare.GetAwaiter().GetResult().Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.SpareSegmentFailed(e);
+            }
+        }
+        Task.WaitAll([.. _background]);
+        _wake.Dispose();
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            if (_carry.Count == 0 && !Volatile.Read(ref _stopping))
+            {
+                _wake.Wait();
+            }
+            lock (_gate)
+            {
+                (_incoming, _spareList) = (_spareList, _incoming);
+                if (_spareList.Count == 0 && _carry.Count == 0 && _stopping)
+                {
+                    return;
+                }
+            }
+            _batch.Clear();
+            _batch.AddRange(_carry);
+            _carry.Clear();
+            _batch.AddRange(_spareList);
+            _spareList.Clear();
+            if (_batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                Commit(_batch);
+            }
+            catch (Exception e)
+            {
+                // A bug, not an I/O error (those are handled in Commit): stop writing rather than guess what is durable.
+                Fail(e);
+                var error = Unavailable(e);
+                foreach (var request in _batch)
+                {
+                    request.TrySetException(error);
+                }
+                _carry.Clear();
+            }
+        }
+    }
+
+    private void Commit(List<AppendRequest> batch)
+    {
+        if (Failure is { } failure)
+        {
+            var error = Unavailable(failure);
+            foreach (var request in batch)
+            {
+                request.TrySetException(error);
+            }
+            return;
+        }
+        _pendingVersions.Clear();
+        _pendingIds.Clear();
+        _written.Clear();
+        var chunkOffset = _writeOffset;
+        var firstPosition = _index.Addresses.Count + 1;
+        var body = 0;
+        var events = 0;
+        var taken = batch.Count;
+        IOException? rollFailure = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            if (request.CancellationToken.IsCancellationRequested)
+            {
+                request.Canceled = true;
+                continue;
+            }
+            try
+            {
+                if (DuplicateCheck.Check(request.Stream, request.Events, _find) is { } stored)
+                {
+                    request.Result = stored;
+                    continue;
+                }
+            }
+            catch (DuplicateEventException e)
+            {
+                request.Error = e;
+                continue;
+            }
+            var current = CurrentVersion(request.Stream);
+            if (!request.Expected.IsMetBy(new StreamVersion(current)))
+            {
+                request.Result = AppendResult.WrongExpectedVersion(new StreamVersion(current));
+                continue;
+            }
+            var size = request.Encoded.Length;
+            if (events > 0 && (!Fits(chunkOffset, body + size) || body + size > MaxGroupBytes))
+            {
+                taken = i; // the rest goes into the next group, in order
+                break;
+            }
+            if (events == 0 && !Fits(chunkOffset, size))
+            {
+                if (rollFailure is null)
+                {
+                    try
+                    {
+                        Roll(size);
+                        chunkOffset = _writeOffset;
+                    }
+                    catch (IOException e)
+                    {
+                        rollFailure = e;
+                    }
+                }
+                if (rollFailure is not null)
+                {
+                    request.Error = new IOException(
+                        $"The append was not written: the embedded store could not make room for it in {_folder.Path} ({rollFailure.Message}). "
+                        + "Earlier events are safe and the store stays open.", rollFailure);
+                    continue;
+                }
+            }
+            Stage(request, firstPosition + events, current, body);
+            body += size;
+            events += request.Events.Length;
+        }
+        for (var i = taken; i < batch.Count; i++)
+        {
+            _carry.Add(batch[i]);
+        }
+        if (events > 0)
+        {
+            var padded = (int)SegmentFormat.Align(body);
+            _buffer.AsSpan(SegmentFormat.ChunkHeaderSize + body, padded - body).Clear();
+            var header = new ChunkHeader(firstPosition, events, padded);
+            header.Write(_buffer, _storeId);
+            try
+            {
+                _active.File.Write(chunkOffset, _buffer.AsSpan(0, SegmentFormat.ChunkHeaderSize + padded));
+                if (_flush)
+                {
+                    _active.File.Flush();
+                }
+            }
+            catch (Exception e)
+            {
+                // After a failed write or flush the kernel may have dropped the pages: nothing written since the last
+                // good flush can be trusted, so the store stops taking appends until it is reopened and rescanned.
+                Fail(e);
+                var error = Unavailable(e);
+                for (var i = 0; i < taken; i++)
+                {
+                    batch[i].TrySetException(error);
+                }
+                return;
+            }
+            Publish(chunkOffset, header);
+        }
+        for (var i = 0; i < taken; i++)
+        {
+            batch[i].Complete();
+        }
+        if (events > 0)
+        {
+            _signal.Notify();
+            if (_spare is null && _writeOffset > _active.Capacity / 2)
+            {
+                PrepareSpare();
+            }
+        }
+    }
+
+    private void Stage(AppendRequest request, long position, long current, int body)
+    {
+        var size = request.Encoded.Length;
+        var at = SegmentFormat.ChunkHeaderSize + body;
+        if (_buffer.Length < at + size + 8)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, at + size + 8));
+        }
+        request.Encoded.CopyTo(_buffer, at);
+        for (var k = 0; k < request.Events.Length; k++)
+        {
+            var start = at + request.Offsets[k];
+            var end = k + 1 < request.Offsets.Length ? at + request.Offsets[k + 1] : at + size;
+            RecordCodec.Seal(_buffer.AsSpan(start, end - start), position + k, current + 1 + k);
+            _pendingIds[request.Events[k].EventId] = (request, k);
+        }
+        request.FirstPosition = position;
+        request.FirstVersion = current + 1;
+        request.BodyOffset = body;
+        var last = current + request.Events.Length;
+        request.Result = AppendResult.Written(new GlobalPosition(position + request.Events.Length - 1), new StreamVersion(last));
+        _pendingVersions[request.Stream.Value] = last;
+        _written.Add(request);
+    }
+
+    private void Publish(long chunkOffset, ChunkHeader header)
+    {
+        var bodyStart = chunkOffset + SegmentFormat.ChunkHeaderSize;
+        foreach (var request in _written)
+        {
+            for (var k = 0; k < request.Events.Length; k++)
+            {
+                var offset = bodyStart + request.BodyOffset + request.Offsets[k];
+                var stream = _index.Add(
+                    request.FirstPosition + k,
+                    SegmentFormat.Address(_active.Number, offset),
+                    request.Stream.Value,
+                    request.FirstVersion + k,
+                    request.Events[k].EventId);
+                _entries.Add(new SegmentEntry(offset, stream.Name.Value, request.FirstVersion + k, request.Events[k].EventId));
+            }
+        }
+        _writeOffset = header.End(chunkOffset);
+        _index.Publish(new Head(header.FirstPosition + header.Count - 1, SegmentFormat.Address(_active.Number, _writeOffset)));
+    }
+
+    private long CurrentVersion(StreamName stream)
+    {
+        if (_pendingVersions.TryGetValue(stream.Value, out var pending))
+        {
+            return pending;
+        }
+        return _index.Streams.TryGetValue(stream.Value, out var index) ? index.Count - 1 : -1;
+    }
+
+    private RecordedEvent? Find(Guid eventId)
+    {
+        if (_pendingIds.TryGetValue(eventId, out var pending))
+        {
+            var (request, k) = pending;
+            var e = request.Events[k];
+            return new RecordedEvent(
+                eventId, request.Stream, new StreamVersion(request.FirstVersion + k), new GlobalPosition(request.FirstPosition + k), e.Type, e.Data, e.Metadata);
+        }
+        if (_index.EventIds.TryGetValue(eventId, out var position))
+        {
+            return _reader.Read(Positions.Run(position, 1), null, _index.Head)[0];
+        }
+        return null;
+    }
+
+    private bool Fits(long chunkOffset, int body) =>
+        chunkOffset + SegmentFormat.ChunkHeaderSize + SegmentFormat.Align(body) <= _active.Capacity;
+
+    /// <summary>Moves to the next segment, or grows an empty one, so that an append of <paramref name="size"/> bytes fits.</summary>
+    private void Roll(int size)
+    {
+        var needed = SegmentFormat.HeaderSize + SegmentFormat.ChunkHeaderSize + SegmentFormat.Align(size);
+        if (_writeOffset == SegmentFormat.HeaderSize)
+        {
+            _active.Grow(needed, _flush);
+            return;
+        }
+        var next = TakeSpare();
+        if (next.Capacity < needed)
+        {
+            next.Grow(needed, _flush);
+        }
+        // Every chunk of the active segment was flushed before this point: it is sealed and durable as it is.
+        var sealedSegment = _active;
+        sealedSegment.DataEnd = _writeOffset;
+        var contents = new SegmentContents(_activeFirst, _writeOffset, _entries);
+        _background.Add(Task.Run(() => WriteIndexCheckpoint(sealedSegment, contents)));
+        _segments.Add(next);
+        _active = next;
+        _writeOffset = SegmentFormat.HeaderSize;
+        _activeFirst = _index.Addresses.Count + 1;
+        _entries = [];
+    }
+
+    private Segment TakeSpare()
+    {
+        var number = _active.Number + 1;
+        if (_spare is { } task)
+        {
+            _spare = null;
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.SpareSegmentFailed(e);
+            }
+        }
+        return Segment.Create(_folder, number, _storeId, _segmentSize, _flush);
+    }
+
+    private void PrepareSpare()
+    {
+        var number = _active.Number + 1;
+        _spare = Task.Run(() => Segment.Create(_folder, number, _storeId, _segmentSize, _flush));
+    }
+
+    private void WriteIndexCheckpoint(Segment segment, SegmentContents contents)
+    {
+        try
+        {
+            SegmentIndexFile.Write(_folder, segment.Number, _storeId, contents, _flush);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.IndexCheckpointFailed(segment.Name, e);
+        }
+    }
+
+    private void Fail(Exception e)
+    {
+        if (Interlocked.CompareExchange(ref _failure, e, null) is null)
+        {
+            _logger.StoreReadOnly(_folder.Path, e);
+        }
+    }
+
+    private EventStoreUnavailableException Unavailable(Exception cause) =>
+        new($"The embedded event store in {_folder.Path} is read-only: a write or flush to disk failed ({cause.Message}). "
+            + "This append is not acknowledged; events acknowledged earlier are safe. Reopen the store to recover.", cause);
+}
