@@ -17,9 +17,11 @@ internal sealed class ShopDemo(CommandBus bus, IEventStore store, TextWriter out
 
     public async Task<int> RunAsync()
     {
+        // Names are unique for good, so each run of the demo on the same folder names its category anew.
+        var run = DateTimeOffset.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         var books = CategoryId.New();
-        await ExpectAsync("Sam adds the category 'Books'", new AddCategory(books, "Books"), Sam, CommandStatus.Accepted);
-        await ExpectAsync("Sam adds ' books ' again under a new id (names are unique)", new AddCategory(CategoryId.New(), " books "), Sam, CommandStatus.ValidationFailed);
+        await ExpectAsync($"Sam adds the category 'Books {run}'", new AddCategory(books, $"Books {run}"), Sam, CommandStatus.Accepted);
+        await ExpectAsync($"Sam adds ' books  {run} ' again under a new id (names are unique)", new AddCategory(CategoryId.New(), $" books  {run} "), Sam, CommandStatus.ValidationFailed);
 
         var novel = ProductId.New();
         await ExpectAsync("Sam adds a novel at 40.00", new AddProduct(novel, books, "A Novel", 40m), Sam, CommandStatus.Accepted);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# HTTP load on the Shop host's `all` role with wrk (Debian package): accepted commands/s with p50/p99.
+# Usage: bench/http/run.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}
+connections=${2:-64}
+port=5180
+key="tsk_load_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+hash="sha256:$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)"
+data=$(mktemp -d)
+
+command -v wrk >/dev/null || { sudo -n true 2>/dev/null && sudo apt-get install -y wrk || apt-get install -y wrk; }
+dotnet build samples/Shop.Host -c Release -v q -nologo >/dev/null
+
+export Tessera__Api__Keys__0__Name=load Tessera__Api__Keys__0__Hash="$hash" Tessera__Api__Keys__0__User=load
+export Tessera__Api__Keys__0__Scopes__0=write Tessera__Api__Keys__0__Scopes__1=read
+export Tessera__Api__Keys__0__Roles__0=staff Tessera__Api__Keys__0__RequestsPerSecond=10000000
+export Tessera__EmbeddedStore__DataFolder="$data" Logging__LogLevel__Default=Warning
+dotnet samples/Shop.Host/bin/Release/net10.0/Shop.Host.dll --urls "http://127.0.0.1:$port" >"$data/host.log" 2>&1 &
+host=$!
+trap 'kill $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
+
+echo "== warm-up"
+wrk -t2 -c"$connections" -d5s -s bench/http/place-order.lua -H "X-Api-Key: $key" -H "Content-Type: application/json" "http://127.0.0.1:$port" >/dev/null
+echo "== shop.place-order, $connections connections, ${seconds}s"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/http/place-order.lua -H "X-Api-Key: $key" -H "Content-Type: application/json" "http://127.0.0.1:$port"
