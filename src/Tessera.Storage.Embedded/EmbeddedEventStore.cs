@@ -12,7 +12,7 @@ namespace Tessera.Storage.Embedded;
 /// The default event store: append-only segment files in one folder, one writer that commits appends in groups with
 /// one flush to disk per group, and readers that never wait for it and never see an event before it is durable.
 /// </summary>
-public sealed class EmbeddedEventStore : IEventStore, IDisposable, IAsyncDisposable
+public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposable, IAsyncDisposable
 {
     private readonly IStorageFolder _folder;
     private readonly IDisposable _lock;
@@ -42,6 +42,7 @@ public sealed class EmbeddedEventStore : IEventStore, IDisposable, IAsyncDisposa
             _index = loaded.Index;
             _segments = loaded.Segments;
             _reader = new LogReader(_index, _segments, folder.Path);
+            LoadStates();
             _writer = new GroupCommitWriter(folder, loaded.StoreId, options.SegmentSize, flush, _index, _segments, _reader, _appended, logger, loaded.Start);
         }
         catch
@@ -64,16 +65,34 @@ public sealed class EmbeddedEventStore : IEventStore, IDisposable, IAsyncDisposa
     public ValueTask<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
     {
         StoreArguments.CheckAppend(stream, events);
-        ThrowIfDisposed();
+        ThrowIfWritable();
         cancellationToken.ThrowIfCancellationRequested();
-        if (_writer.Failure is { } failure)
-        {
-            throw new EventStoreUnavailableException(
-                $"The embedded event store in {DataFolder} is read-only after a failed write or flush to disk; reopen it to recover.", failure);
-        }
         var request = new AppendRequest(stream, expected, events, cancellationToken);
         _writer.Enqueue(request);
         return new ValueTask<AppendResult>(request.Task);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> DeleteStreamAsync(StreamName stream, ExpectedVersion expected, CancellationToken cancellationToken = default) =>
+        ChangeAsync(stream, expected, StreamOperation.Delete, null, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> TombstoneStreamAsync(StreamName stream, ExpectedVersion expected, CancellationToken cancellationToken = default) =>
+        ChangeAsync(stream, expected, StreamOperation.Tombstone, null, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<AppendResult> SetStreamMetadataAsync(StreamName stream, StreamMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return ChangeAsync(stream, ExpectedVersion.Any, StreamOperation.SetMetadata, metadata, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StreamMetadata> ReadStreamMetadataAsync(StreamName stream, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.CheckStream(stream);
+        ThrowIfDisposed();
+        return ValueTask.FromResult(_index.StateOf(stream.Value).Metadata);
     }
 
     /// <inheritdoc />
@@ -92,26 +111,18 @@ public sealed class EmbeddedEventStore : IEventStore, IDisposable, IAsyncDisposa
         {
             count--; // published to the stream a moment before the head: not visible yet
         }
-        if (count == 0)
+        var state = _index.StateOf(stream.Value);
+        var window = StreamWindow.Of(count, state, from, direction, maxCount);
+        if (!window.Found)
         {
             return ValueTask.FromResult(new StreamSlice([], StreamVersion.None, true));
         }
-        var last = new StreamVersion(count - 1);
-        if (direction == ReadDirection.Forwards)
+        var events = _reader.Read(Positions.Slice(positions, (int)window.Start, window.Count), stream, head);
+        if (direction == ReadDirection.Backwards)
         {
-            var start = (int)Math.Min(from.Value, count);
-            var taken = Math.Min(maxCount, count - start);
-            var events = _reader.Read(Positions.Slice(positions, start, taken), stream, head);
-            return ValueTask.FromResult(new StreamSlice(events, last, start + taken >= count));
-        }
-        else
-        {
-            var start = (int)Math.Min(from.Value, count - 1);
-            var taken = Math.Min(maxCount, start + 1);
-            var events = _reader.Read(Positions.Slice(positions, start - taken + 1, taken), stream, head);
             Array.Reverse(events);
-            return ValueTask.FromResult(new StreamSlice(events, last, start - taken < 0));
         }
+        return ValueTask.FromResult(new StreamSlice(StreamWindow.WithoutTooOld(events, state), new StreamVersion(count - 1), window.IsEnd));
     }
 
     /// <inheritdoc />
@@ -173,6 +184,42 @@ public sealed class EmbeddedEventStore : IEventStore, IDisposable, IAsyncDisposa
     {
         Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private ValueTask<AppendResult> ChangeAsync(StreamName stream, ExpectedVersion expected, StreamOperation operation, StreamMetadata? metadata, CancellationToken cancellationToken)
+    {
+        StoreArguments.CheckLifecycle(stream, metadata);
+        ThrowIfWritable();
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new AppendRequest(stream, expected, operation, metadata, cancellationToken);
+        _writer.Enqueue(request);
+        return new ValueTask<AppendResult>(request.Task);
+    }
+
+    /// <summary>Reads the latest "$metadata" event of every stream that has one.</summary>
+    private void LoadStates()
+    {
+        var head = _index.Head;
+        foreach (var (name, streamIndex) in _index.Streams)
+        {
+            if (!StreamState.IsMetadataStream(name))
+            {
+                continue;
+            }
+            var count = streamIndex.Snapshot(out var positions);
+            var last = _reader.Read(Positions.Run(positions[count - 1], 1), null, head)[0];
+            _index.States[StreamState.TargetOf(name).Value] = StreamState.Decode(last.Data.Span);
+        }
+    }
+
+    private void ThrowIfWritable()
+    {
+        ThrowIfDisposed();
+        if (_writer.Failure is { } failure)
+        {
+            throw new EventStoreUnavailableException(
+                $"The embedded event store in {DataFolder} is read-only after a failed write or flush to disk; reopen it to recover.", failure);
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
