@@ -15,15 +15,16 @@ namespace Tessera.Storage.Embedded;
 public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposable, IAsyncDisposable
 {
     private readonly IStorageFolder _folder;
-    private readonly IDisposable _lock;
+    private readonly IDisposable? _lock;
     private readonly StoreIndex _index;
     private readonly SegmentSet _segments;
     private readonly LogReader _reader;
-    private readonly GroupCommitWriter _writer;
+    private readonly GroupCommitWriter? _writer;
+    private readonly FollowerLoop? _follower;
     private readonly AppendSignal _appended = new();
     private int _disposed;
 
-    /// <summary>Opens the store in <see cref="EmbeddedStoreOptions.DataFolder"/>, creating it or recovering it after a crash.</summary>
+    /// <summary>Opens the store in <see cref="EmbeddedStoreOptions.DataFolder"/>, creating it or recovering it after a crash, or follows it read-only.</summary>
     public EmbeddedEventStore(EmbeddedStoreOptions options, ILogger<EmbeddedEventStore>? logger = null)
         : this(Checked(options), new PhysicalStorageFolder(options.DataFolder, options.FlushMode == EmbeddedFlushMode.Durable), logger)
     {
@@ -34,6 +35,24 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
         options.Validate();
         logger ??= NullLogger.Instance;
         _folder = folder;
+        if (options.ReadOnlyFollower)
+        {
+            _index = new StoreIndex();
+            _segments = new SegmentSet();
+            _reader = new LogReader(_index, _segments, folder.Path);
+            var follower = new LogFollower(folder, _index, _segments, _reader);
+            try
+            {
+                _follower = new FollowerLoop(follower, folder.Path, options.FollowerPollInterval, _appended, logger);
+            }
+            catch
+            {
+                follower.Dispose();
+                _segments.Dispose();
+                throw;
+            }
+            return;
+        }
         _lock = folder.Lock();
         try
         {
@@ -55,11 +74,16 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
     /// <summary>The folder the store keeps its files in.</summary>
     public string DataFolder => _folder.Path;
 
-    /// <summary>Healthy, or read-only after a failed write or flush to disk.</summary>
-    public EmbeddedStoreHealth Health => _writer.Failure is null ? EmbeddedStoreHealth.Healthy : EmbeddedStoreHealth.ReadOnly;
+    /// <summary>Healthy; read-only after a failed write or flush to disk; or, for a follower, stalled after a failure to follow.</summary>
+    public EmbeddedStoreHealth Health => Failure is null
+        ? EmbeddedStoreHealth.Healthy
+        : _writer is null ? EmbeddedStoreHealth.Stalled : EmbeddedStoreHealth.ReadOnly;
 
-    /// <summary>The failure that made the store read-only, or null while it is healthy.</summary>
-    public Exception? Failure => _writer.Failure;
+    /// <summary>The failure that made the store read-only (or the follower stall), or null while it is healthy.</summary>
+    public Exception? Failure => _writer?.Failure ?? _follower?.Failure;
+
+    /// <summary>True when the store was opened as a read-only follower of another process's writes.</summary>
+    public bool IsFollower => _writer is null;
 
     /// <inheritdoc />
     public ValueTask<AppendResult> AppendAsync(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken = default)
@@ -68,7 +92,7 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
         ThrowIfWritable();
         cancellationToken.ThrowIfCancellationRequested();
         var request = new AppendRequest(stream, expected, events, cancellationToken);
-        _writer.Enqueue(request);
+        _writer!.Enqueue(request);
         return new ValueTask<AppendResult>(request.Task);
     }
 
@@ -172,9 +196,10 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
         {
             return;
         }
-        _writer.Dispose();
+        _writer?.Dispose();
+        _follower?.Dispose();
         _segments.Dispose();
-        _lock.Dispose();
+        _lock?.Dispose();
         // Wakes live subscribers, whose next read then reports that the store is closed.
         _appended.Notify();
     }
@@ -192,7 +217,7 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
         ThrowIfWritable();
         cancellationToken.ThrowIfCancellationRequested();
         var request = new AppendRequest(stream, expected, operation, metadata, cancellationToken);
-        _writer.Enqueue(request);
+        _writer!.Enqueue(request);
         return new ValueTask<AppendResult>(request.Task);
     }
 
@@ -215,6 +240,11 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
     private void ThrowIfWritable()
     {
         ThrowIfDisposed();
+        if (_writer is null)
+        {
+            throw new EventStoreUnavailableException(
+                $"The embedded event store in {DataFolder} is open as a read-only follower: appends and stream changes go to the process that writes the folder.");
+        }
         if (_writer.Failure is { } failure)
         {
             throw new EventStoreUnavailableException(

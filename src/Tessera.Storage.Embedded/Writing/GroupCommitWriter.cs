@@ -39,6 +39,7 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly Dictionary<string, StreamState> _pendingStates = new(StringComparer.Ordinal);
     private readonly Func<Guid, RecordedEvent?> _find;
     private readonly List<Task> _background = [];
+    private readonly IStorageFile _headFile;
     private List<AppendRequest> _incoming = [];
     private List<AppendRequest> _spareList = [];
     private bool _stopping;
@@ -72,6 +73,17 @@ internal sealed class GroupCommitWriter : IDisposable
             _spare = Task.FromResult(spare);
         }
         _find = Find;
+        // Followers in other processes read the durable head from here; publish what recovery found before any append.
+        _headFile = folder.Open(HeadFile.FileName);
+        try
+        {
+            HeadFile.Write(_headFile, new PublishedHead(storeId, index.Head.Position, index.Head.End));
+        }
+        catch
+        {
+            _headFile.Dispose();
+            throw;
+        }
         _thread = new Thread(Run) { IsBackground = true, Name = "tessera-embedded-writer" };
         _thread.Start();
     }
@@ -117,6 +129,7 @@ internal sealed class GroupCommitWriter : IDisposable
             }
         }
         Task.WaitAll([.. _background]);
+        _headFile.Dispose();
         _wake.Dispose();
     }
 
@@ -280,6 +293,9 @@ internal sealed class GroupCommitWriter : IDisposable
                 {
                     _active.File.Flush();
                 }
+                // Only now, with the group durable, may followers in other processes read it.
+                var end = SegmentFormat.Address(_active.Number, header.End(chunkOffset));
+                HeadFile.Write(_headFile, new PublishedHead(_storeId, header.FirstPosition + header.Count - 1, end));
             }
             catch (Exception e)
             {
