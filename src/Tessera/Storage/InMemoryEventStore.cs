@@ -1,7 +1,7 @@
 namespace Tessera.Storage;
 
 /// <summary>An event store held in memory, for unit tests of the core; it loses everything when the process ends.</summary>
-public sealed class InMemoryEventStore : IEventStore
+public sealed class InMemoryEventStore : IEventStore, IStreamCatalog
 {
     private readonly Lock _lock = new();
     private readonly List<RecordedEvent> _all = [];
@@ -118,4 +118,22 @@ public sealed class InMemoryEventStore : IEventStore
     /// <inheritdoc />
     public IAsyncEnumerable<IReadOnlyList<RecordedEvent>> SubscribeAsync(GlobalPosition after, int maxBatch, CancellationToken cancellationToken = default) =>
         Subscription.CatchUpThenLiveAsync(this, _appended, after, maxBatch, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StreamCatalogPage> ListStreamsAsync(string? category, string? nameContains, int skip, int maxCount, CancellationToken cancellationToken = default)
+    {
+        StreamCatalogQuery.Check(skip, maxCount);
+        var matching = new List<StreamInfo>();
+        lock (_lock)
+        {
+            foreach (var (name, events) in _streams)
+            {
+                if (StreamCatalogQuery.Matches(name, category, nameContains))
+                {
+                    matching.Add(new StreamInfo(events[^1].Stream, events[^1].Version, events[^1].Position));
+                }
+            }
+        }
+        return ValueTask.FromResult(StreamCatalogQuery.Page(matching, skip, maxCount));
+    }
 }
