@@ -13,9 +13,11 @@ using Microsoft.Extensions.Options;
 using Tessera.AspNetCore.Admin;
 using Tessera.AspNetCore.Health;
 using Tessera.AspNetCore.Problems;
+using Tessera.AspNetCore.ReadApi;
 using Tessera.AspNetCore.Security;
 using Tessera.AspNetCore.WriteApi;
 using Tessera.Commands;
+using Tessera.Queries;
 
 namespace Tessera.AspNetCore;
 
@@ -134,6 +136,11 @@ public static class TesseraHosting
         if (roles.HasFlag(TesseraRoles.Write))
         {
             app.MapWriteApi();
+        }
+        if (roles.HasFlag(TesseraRoles.Read) && app.Services.GetService<QueryBus>() is not null)
+        {
+            app.MapReadApi();
+            app.MapProjectionEndpoints();
         }
         if (roles.HasFlag(TesseraRoles.Partner) && partner is not null)
         {

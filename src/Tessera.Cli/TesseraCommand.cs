@@ -12,8 +12,12 @@ internal static class TesseraCommand
         tessera bench         [--data <folder>] [--writers <n>] [--seconds <n>]
         tessera verify        --data <folder>
         tessera repair        --data <folder>
+        tessera projections status            --host <url> [--key <api key>]
+        tessera projections rebuild <name>    --host <url> [--key <api key>]
 
         A data folder is an embedded store's folder; the host that uses it must be stopped first.
+        --host is a running Shop or Lab host (read role); the key (or TESSERA_API_KEY) needs the read scope,
+        and admin for rebuild.
         """;
 
     public static async Task<int> RunAsync(string[] argv, TextWriter output, TextWriter error)
@@ -30,6 +34,8 @@ internal static class TesseraCommand
                 ("bench", _) => await StoreCommands.BenchAsync(args, output),
                 ("verify", _) => StoreCommands.Verify(args, output),
                 ("repair", _) => StoreCommands.Repair(args, output),
+                ("projections", "status") => await ProjectionCommands.StatusAsync(args, output),
+                ("projections", "rebuild") => await ProjectionCommands.RebuildAsync(args, output, TimeSpan.FromMilliseconds(250)),
                 _ => throw new UsageException("Unknown command."),
             };
         }
@@ -44,7 +50,7 @@ internal static class TesseraCommand
             await error.WriteLineAsync(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or HttpRequestException or TaskCanceledException)
         {
             await error.WriteLineAsync(e.Message);
             return 1;

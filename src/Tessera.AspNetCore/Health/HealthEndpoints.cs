@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Projections;
 using Tessera.Storage;
 
 namespace Tessera.AspNetCore.Health;
@@ -17,17 +19,22 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(IEventStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(IEventStore store, HttpContext http, CancellationToken cancellationToken)
     {
         try
         {
             // Reading the head proves the store is open and answering.
             await store.ReadHeadAsync(cancellationToken);
-            return Results.Text("ready");
         }
         catch (Exception e) when (e is IOException or EventStoreUnavailableException or InvalidOperationException or ObjectDisposedException)
         {
             return Results.Text("not ready: the event store is not available", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        // A projection stopped by a failed event serves stale answers until an operator acts: the read side is not ready.
+        if (http.RequestServices.GetService<ProjectionAdmin>() is { AnyFailed: true } projections)
+        {
+            return Results.Text($"not ready: projections failed: {string.Join(", ", projections.Failed)}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return Results.Text("ready");
     }
 }

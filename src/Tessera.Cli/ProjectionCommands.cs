@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Tessera.Cli;
+
+/// <summary>Projection status and rebuild through a running host's Read API (GET /projections, POST /projections/{name}/rebuild).</summary>
+internal static class ProjectionCommands
+{
+    /// <summary>The environment variable read when --key is not given, so a key stays out of shell history.</summary>
+    public const string KeyVariable = "TESSERA_API_KEY";
+
+    public static async Task<int> StatusAsync(Arguments args, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        args.NoOthers("--host", "--key");
+        using var http = Client(args);
+        using var document = await GetJsonAsync(http, "projections", cancellationToken);
+        output.WriteLine($"{"projection",-32} {"state",-11} {"checkpoint",11} {"head",11} {"lag",9} {"lag s",8}  error");
+        foreach (var p in document.RootElement.EnumerateArray())
+        {
+            var error = p.GetProperty("error") is { ValueKind: JsonValueKind.Object } e
+                ? $"event {e.GetProperty("position").GetInt64()} ({e.GetProperty("eventType").GetString()}): {e.GetProperty("message").GetString()}"
+                : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{p.GetProperty("name").GetString(),-32} {p.GetProperty("state").GetString(),-11} {p.GetProperty("checkpoint").GetInt64(),11} {p.GetProperty("head").GetInt64(),11} {p.GetProperty("lagEvents").GetInt64(),9} {p.GetProperty("lagSeconds").GetDouble(),8:0.000}  {error}"));
+        }
+        return 0;
+    }
+
+    public static async Task<int> RebuildAsync(Arguments args, TextWriter output, TimeSpan poll, CancellationToken cancellationToken = default)
+    {
+        args.NoOthers("--host", "--key");
+        var name = args.Words.ElementAtOrDefault(2) ?? throw new UsageException("Name the projection to rebuild.");
+        using var http = Client(args);
+        var path = "projections/" + Uri.EscapeDataString(name);
+        using (var started = await http.PostAsync(path + "/rebuild", content: null, cancellationToken))
+        {
+            await EnsureAsync(started, cancellationToken);
+        }
+        output.WriteLine($"Rebuilding {name}: replaying into new tables; the old ones serve until the swap.");
+        var shown = -1;
+        while (true)
+        {
+            using var document = await GetJsonAsync(http, path, cancellationToken);
+            if (document.RootElement.GetProperty("rebuild") is not { ValueKind: JsonValueKind.Object } rebuild)
+            {
+                throw new IOException($"The host reports no rebuild for '{name}'.");
+            }
+            var done = rebuild.GetProperty("eventsDone").GetInt64();
+            var total = Math.Max(1, rebuild.GetProperty("eventsTotal").GetInt64());
+            var state = rebuild.GetProperty("state").GetString();
+            var percent = (int)Math.Min(100, done * 100 / total);
+            if (percent != shown || state != "Running")
+            {
+                shown = percent;
+                output.WriteLine(Bar(percent, done, total));
+            }
+            if (state == "Completed")
+            {
+                output.WriteLine($"{name} rebuilt: the new tables serve now.");
+                return 0;
+            }
+            if (state == "Failed")
+            {
+                var error = rebuild.GetProperty("error");
+                output.WriteLine($"{name} rebuild failed at event {error.GetProperty("position").GetInt64()}: {error.GetProperty("message").GetString()}; the old tables still serve.");
+                return 1;
+            }
+            await Task.Delay(poll, cancellationToken);
+        }
+    }
+
+    internal static string Bar(int percent, long done, long total)
+    {
+        const int width = 30;
+        var filled = percent * width / 100;
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('-', width - filled)}] {percent,3}%  {done}/{total} events");
+    }
+
+    private static HttpClient Client(Arguments args)
+    {
+        var host = args.Required("--host");
+        if (!Uri.TryCreate(host.EndsWith('/') ? host : host + "/", UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"--host takes the host's address, such as http://127.0.0.1:5080, not '{host}'.");
+        }
+        var key = args.Option("--key") ?? Environment.GetEnvironmentVariable(KeyVariable)
+            ?? throw new UsageException($"Give an API key with --key or in {KeyVariable}.");
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", key);
+        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return http;
+    }
+
+    private static async Task<JsonDocument> GetJsonAsync(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, cancellationToken);
+        await EnsureAsync(response, cancellationToken);
+        return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>A refusal becomes an error with the host's own reason (problem details' title and detail).</summary>
+    private static async Task EnsureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+        var reason = response.ReasonPhrase ?? "error";
+        try
+        {
+            using var problem = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            if (problem.RootElement.TryGetProperty("title", out var title))
+            {
+                reason = title.GetString() + (problem.RootElement.TryGetProperty("detail", out var detail) ? ": " + detail.GetString() : string.Empty);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not problem details: the status line says enough.
+        }
+        throw new IOException($"The host answered {(int)response.StatusCode} ({reason}).");
+    }
+}
