@@ -84,6 +84,27 @@ public class ShopApi : IAsyncLifetime
         return await Http.SendAsync(request);
     }
 
+    public async Task<HttpResponseMessage> GetAsync(string path, string? key, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+        configure?.Invoke(request);
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<HttpResponseMessage> PostAsync(string path, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+        return await Http.SendAsync(request);
+    }
+
     /// <summary>Adds a category and a product and returns their ids.</summary>
     public async Task<(Guid Category, Guid Product)> CatalogAsync()
     {
