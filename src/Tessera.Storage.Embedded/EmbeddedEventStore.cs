@@ -12,7 +12,7 @@ namespace Tessera.Storage.Embedded;
 /// The default event store: append-only segment files in one folder, one writer that commits appends in groups with
 /// one flush to disk per group, and readers that never wait for it and never see an event before it is durable.
 /// </summary>
-public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposable, IAsyncDisposable
+public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IStreamCatalog, IDisposable, IAsyncDisposable
 {
     private readonly IStorageFolder _folder;
     private readonly IDisposable? _lock;
@@ -188,6 +188,32 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IDisposa
     /// <inheritdoc />
     public IAsyncEnumerable<IReadOnlyList<RecordedEvent>> SubscribeAsync(GlobalPosition after, int maxBatch, CancellationToken cancellationToken = default) =>
         Subscription.CatchUpThenLiveAsync(this, _appended, after, maxBatch, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StreamCatalogPage> ListStreamsAsync(string? category, string? nameContains, int skip, int maxCount, CancellationToken cancellationToken = default)
+    {
+        StreamCatalogQuery.Check(skip, maxCount);
+        ThrowIfDisposed();
+        var head = _index.Head;
+        var matching = new List<StreamInfo>();
+        foreach (var (name, streamIndex) in _index.Streams)
+        {
+            if (!StreamCatalogQuery.Matches(name, category, nameContains))
+            {
+                continue;
+            }
+            var count = streamIndex.Snapshot(out var positions);
+            while (count > 0 && positions[count - 1] > head.Position)
+            {
+                count--; // not durable yet: readers do not see it
+            }
+            if (count > 0)
+            {
+                matching.Add(new StreamInfo(streamIndex.Name, new StreamVersion(count - 1), new GlobalPosition(positions[count - 1])));
+            }
+        }
+        return ValueTask.FromResult(StreamCatalogQuery.Page(matching, skip, maxCount));
+    }
 
     /// <summary>Finishes the appends already queued, then closes the files and releases the folder.</summary>
     public void Dispose()

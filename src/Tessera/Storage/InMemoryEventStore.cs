@@ -1,7 +1,7 @@
 namespace Tessera.Storage;
 
 /// <summary>An event store held in memory, for unit tests of the core; it loses everything when the process ends.</summary>
-public sealed class InMemoryEventStore : IEventStore, IStreamLifecycle
+public sealed class InMemoryEventStore : IEventStore, IStreamLifecycle, IStreamCatalog
 {
     private readonly Lock _lock = new();
     private readonly List<RecordedEvent> _all = [];
@@ -171,4 +171,21 @@ public sealed class InMemoryEventStore : IEventStore, IStreamLifecycle
     private long LastVersion(StreamName stream) => _streams.TryGetValue(stream.Value, out var list) ? list.Count - 1 : -1;
 
     private StreamState StateOf(StreamName stream) => _states.GetValueOrDefault(stream.Value) ?? StreamState.Default;
+    /// <inheritdoc />
+    public ValueTask<StreamCatalogPage> ListStreamsAsync(string? category, string? nameContains, int skip, int maxCount, CancellationToken cancellationToken = default)
+    {
+        StreamCatalogQuery.Check(skip, maxCount);
+        var matching = new List<StreamInfo>();
+        lock (_lock)
+        {
+            foreach (var (name, events) in _streams)
+            {
+                if (StreamCatalogQuery.Matches(name, category, nameContains))
+                {
+                    matching.Add(new StreamInfo(events[^1].Stream, events[^1].Version, events[^1].Position));
+                }
+            }
+        }
+        return ValueTask.FromResult(StreamCatalogQuery.Page(matching, skip, maxCount));
+    }
 }
