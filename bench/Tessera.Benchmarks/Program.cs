@@ -13,9 +13,10 @@ internal static class Program
         var rest = args.Skip(1).ToArray();
         switch (args.FirstOrDefault())
         {
+            case "store":
+                return await Store.StoreBench.RunAsync(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-                await Task.CompletedTask;
                 return 0;
         }
     }

@@ -16,4 +16,4 @@ public sealed class EmbeddedIdempotencyTests : IdempotencyTests<EmbeddedStoreHar
 
 public sealed class EmbeddedArgumentTests : ArgumentTests<EmbeddedStoreHarness>;
 
-public sealed class EmbeddedStreamCatalogTests : StreamCatalogTests<EmbeddedStoreHarness>;
+public sealed class EmbeddedStreamLifecycleTests : StreamLifecycleTests<EmbeddedStoreHarness>;

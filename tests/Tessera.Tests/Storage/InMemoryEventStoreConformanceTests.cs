@@ -24,4 +24,4 @@ public sealed class InMemoryIdempotencyTests : IdempotencyTests<InMemoryStoreHar
 
 public sealed class InMemoryArgumentTests : ArgumentTests<InMemoryStoreHarness>;
 
-public sealed class InMemoryStreamCatalogTests : StreamCatalogTests<InMemoryStoreHarness>;
+public sealed class InMemoryStreamLifecycleTests : StreamLifecycleTests<InMemoryStoreHarness>;
