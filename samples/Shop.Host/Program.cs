@@ -1,4 +1,5 @@
 using Shop;
+using Shop.Host.Web;
 using Tessera;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Admin;
@@ -13,8 +14,10 @@ builder.Services.AddTessera(tessera => tessera
     .AddAdminConsole()
     .UseEmbeddedStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)));
 builder.AddTesseraHost(defaultPort: 5080);
+builder.AddShopWeb();
 
 var app = builder.Build();
 app.MapTessera(partner: Shop.Host.ShopPartnerApi.Map);
 app.MapTesseraAdmin();
+app.MapShopWeb();
 app.Run();
