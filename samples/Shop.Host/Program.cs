@@ -1,18 +1,29 @@
 using Shop;
+using Shop.ReadModels;
 using Shop.Host.Web;
 using Tessera;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Admin;
 using Tessera.AspNetCore.Security;
+using Tessera.ReadModels.Sqlite;
 using Tessera.Storage.Embedded;
 
 // The Shop host: roles write, read, partner, web or all (--Tessera:Role=write), on 127.0.0.1:5080 unless --urls says otherwise.
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddTessera(tessera => tessera
-    .AddShop(builder.Configuration.GetSection("Shop").Get<ShopOptions>())
-    .UseConfiguredSigners(builder.Configuration)
-    .AddAdminConsole()
-    .UseEmbeddedStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)));
+var roles = TesseraHosting.ParseRoles(builder.Configuration["Tessera:Role"]);
+builder.Services.AddTessera(tessera =>
+{
+    tessera
+        .AddShop(builder.Configuration.GetSection("Shop").Get<ShopOptions>())
+        .UseConfiguredSigners(builder.Configuration)
+        .AddAdminConsole()
+        .UseEmbeddedStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store));
+    // Only a process that serves reads runs the projections and keeps a read DB of its own.
+    if ((roles & (TesseraRoles.Read | TesseraRoles.Web)) != 0)
+    {
+        tessera.AddShopReadModels().UseSqliteReadModels(read => builder.Configuration.GetSection("Tessera:ReadModels").Bind(read));
+    }
+});
 builder.AddTesseraHost(defaultPort: 5080);
 builder.AddShopWeb();
 

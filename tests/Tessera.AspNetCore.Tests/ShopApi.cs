@@ -6,8 +6,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Shop;
+using Shop.ReadModels;
 using Tessera.AspNetCore.Security;
 using Tessera.Commands;
+using Tessera.ReadModels.Sqlite;
 using Tessera.Storage;
 using Xunit;
 
@@ -24,6 +26,7 @@ public class ShopApi : IAsyncLifetime
     public const string StaffPassword = "sam-password";
     public const long MaxBody = 64 * 1024;
 
+    private readonly string _readModels = Path.Combine(Path.GetTempPath(), "tessera-api-tests", Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
 
     public HttpClient Http { get; } = new();
@@ -51,7 +54,12 @@ public class ShopApi : IAsyncLifetime
         ]);
         Store = CreateStore();
         builder.Services.AddSingleton(Store);
-        builder.Services.AddTessera(b => b.AddShop().UseConfiguredSigners(builder.Configuration));
+        builder.Services.AddTessera(b =>
+        {
+            b.AddShop().UseConfiguredSigners(builder.Configuration);
+            b.AddShopReadModels().UseSqliteReadModels(read => read.DataFolder = _readModels);
+            b.Options.ConsistencyWait = TimeSpan.FromSeconds(3);
+        });
         builder.AddTesseraHost(defaultPort: 0);
         _app = builder.Build();
         _app.MapTessera(partner: Shop.Host.ShopPartnerApi.Map);
@@ -67,6 +75,10 @@ public class ShopApi : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+        if (Directory.Exists(_readModels))
+        {
+            Directory.Delete(_readModels, recursive: true);
         }
     }
 

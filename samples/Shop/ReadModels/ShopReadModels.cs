@@ -12,6 +12,7 @@ public static class ShopReadModels
     public static TesseraBuilder AddShopReadModels(this TesseraBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddJson(ShopReadJsonContext.Default);
         builder.AddProjection<OrderSummariesProjection>();
         builder.AddProjection<CategoryListProjection>();
         builder.AddProjection<ProductSalesProjection>();
