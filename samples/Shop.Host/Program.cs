@@ -1,6 +1,6 @@
 using Shop;
-using Shop.ReadModels;
 using Shop.Host.Web;
+using Shop.ReadModels;
 using Tessera;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Admin;
