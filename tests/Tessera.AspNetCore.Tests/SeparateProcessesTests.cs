@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Tessera.AspNetCore.Security;
+using Xunit;
+
+namespace Tessera.AspNetCore.Tests;
+
+/// <summary>
+/// The Shop host run as three processes on one embedded store folder: one `write` process that owns it, and two `read`
+/// processes that follow it read-only, each with its own SQLite read DB. A client reads its own writes across processes
+/// by passing the command's token.
+/// </summary>
+public sealed class SeparateProcessesTests : IAsyncLifetime, IDisposable
+{
+    private const string Key = "tsk_test_processes";
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "tessera-processes", Guid.NewGuid().ToString("N"));
+    private readonly List<Process> _hosts = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private Uri _write = null!;
+    private Uri[] _reads = [];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _write = await StartAsync("write", "writer", follower: false);
+        _reads = [await StartAsync("read", "reader-1", follower: true), await StartAsync("read", "reader-2", follower: true)];
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            if (!host.HasExited)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+            await host.WaitForExitAsync();
+            host.Dispose();
+        }
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    [Fact]
+    public async Task a_command_on_the_write_process_is_read_at_once_on_every_read_process_with_its_token()
+    {
+        var category = Guid.NewGuid();
+        var product = Guid.NewGuid();
+        var order = Guid.NewGuid();
+        await SendAsync("shop.add-category", new { id = category, name = "Books" });
+        await SendAsync("shop.add-product", new { id = product, categoryId = category, name = "Novel", price = 40m });
+        var placed = await SendAsync("shop.place-order", ShopApi.Order(order, product, quantity: 3));
+
+        foreach (var read in _reads)
+        {
+            var summary = await QueryAsync(read, $"shop.get-order-summary?id={order}&minPosition={placed}");
+            Assert.Equal(order, summary.GetProperty("orderId").GetGuid());
+            Assert.Equal(120m, summary.GetProperty("total").GetDecimal());
+        }
+
+        var paid = await SendAsync("shop.mark-order-as-paid", new { id = order, amount = 120m, paymentReference = "PAY-1" });
+        foreach (var read in _reads)
+        {
+            var summary = await QueryAsync(read, $"shop.get-order-summary?id={order}&minPosition={paid}");
+            Assert.Equal("Paid", summary.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task each_process_serves_only_its_role()
+    {
+        using var query = new HttpRequestMessage(HttpMethod.Get, new Uri(_write, "/queries/shop.list-categories"));
+        query.Headers.Add("X-Api-Key", Key);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(query)).StatusCode);
+
+        using var command = new HttpRequestMessage(HttpMethod.Post, new Uri(_reads[0], "/commands/shop.add-category")) { Content = JsonContent.Create(new { id = Guid.NewGuid(), name = "Toys" }) };
+        command.Headers.Add("X-Api-Key", Key);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(command)).StatusCode);
+    }
+
+    private async Task<long> SendAsync(string name, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_write, $"/commands/{name}")) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", Key);
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return long.Parse(response.Headers.GetValues("Tessera-Position").Single(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<JsonElement> QueryAsync(Uri host, string pathAndQuery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host, "/queries/" + pathAndQuery));
+        request.Headers.Add("X-Api-Key", Key);
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<Uri> StartAsync(string role, string name, bool follower)
+    {
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostDll());
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url.ToString());
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Tessera__Role"] = role,
+            ["Tessera__EmbeddedStore__DataFolder"] = Path.Combine(_folder, "events"),
+            ["Tessera__EmbeddedStore__ReadOnlyFollower"] = follower ? "true" : "false",
+            ["Tessera__ReadModels__DataFolder"] = Path.Combine(_folder, name),
+            ["Tessera__Api__Keys__0__Name"] = "test",
+            ["Tessera__Api__Keys__0__Hash"] = ApiKeyRing.Hash(Key),
+            ["Tessera__Api__Keys__0__User"] = "sam",
+            ["Tessera__Api__Keys__0__Scopes__0"] = "write",
+            ["Tessera__Api__Keys__0__Scopes__1"] = "read",
+            ["Tessera__Api__Keys__0__Roles__0"] = "staff",
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        _hosts.Add(process);
+        var log = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        for (var i = 0; i < 600; i++)
+        {
+            if (process.HasExited)
+            {
+                break;
+            }
+            try
+            {
+                using var ready = await _http.GetAsync(new Uri(url, "/health/ready"));
+                if (ready.IsSuccessStatusCode)
+                {
+                    return url;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        lock (log)
+        {
+            throw new InvalidOperationException($"The {role} host '{name}' did not become ready:\n{log}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The Shop host built beside this test, in the same configuration.</summary>
+    private static string HostDll()
+    {
+        var local = Path.Combine(AppContext.BaseDirectory, "Shop.Host.dll");
+        if (File.Exists(local) && File.Exists(Path.Combine(AppContext.BaseDirectory, "Shop.Host.runtimeconfig.json")))
+        {
+            return local;
+        }
+        throw new FileNotFoundException("Shop.Host.dll with its runtimeconfig is not beside the test assembly.", local);
+    }
+}
