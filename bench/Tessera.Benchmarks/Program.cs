@@ -13,6 +13,8 @@ internal static class Program
         var rest = args.Skip(1).ToArray();
         switch (args.FirstOrDefault())
         {
+            case "readside":
+                return await ReadSide.ReadSideHarness.RunAsync(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 await Task.CompletedTask;
