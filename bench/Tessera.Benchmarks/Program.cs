@@ -15,6 +15,8 @@ internal static class Program
         {
             case "store":
                 return await Store.StoreBench.RunAsync(rest);
+            case "readside":
+                return await ReadSide.ReadSideHarness.RunAsync(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;

@@ -1,0 +1,130 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.ReadModels.OrderSummaries;
+using Tessera.Projections;
+using Tessera.Queries;
+using Tessera.Storage;
+using Xunit;
+
+namespace Tessera.ReadModels.Sqlite.Tests;
+
+public sealed class DurabilityTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task a_crash_between_apply_and_checkpoint_leaves_neither_and_the_restart_applies_each_event_once()
+    {
+        using var folder = new TempFolder();
+        var store = new InMemoryEventStore();
+        GlobalPosition head;
+        await using (var first = await ShopReadSide.StartAsync(folder.Sub("crashed"), store))
+        {
+            head = await first.SeedAsync(8);
+            var sqlite = first.Provider.GetRequiredService<SqliteReadModelStore>();
+            var admin = first.Provider.GetRequiredService<ProjectionAdmin>();
+            Assert.True(await admin.WaitForPositionAsync(head, Long));
+            sqlite.BeforeCommit = (name, _) => throw new IOException($"power cut while committing {name}");
+            head = await first.SeedAsync(5);
+            await admin.WaitForStateAsync("order-summaries.v1", ProjectionState.Failed);
+            Assert.True((await admin.GetAsync("order-summaries.v1"))!.Checkpoint < head);
+        }
+        await using var restarted = await ShopReadSide.StartAsync(folder.Sub("crashed"), store);
+        await using var single = await ShopReadSide.StartAsync(folder.Sub("single"), store);
+        Assert.True(await restarted.Provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(head, Long));
+        Assert.True(await single.Provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(head, Long));
+        Assert.Equal(await DumpAsync(single), await DumpAsync(restarted));
+        Assert.Equal(13, (await DumpAsync(restarted)).Count(l => l.StartsWith("order_summaries", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task read_models_built_across_many_random_restarts_equal_one_built_in_a_single_pass()
+    {
+        using var folder = new TempFolder();
+        var store = new InMemoryEventStore();
+        GlobalPosition head;
+        await using (var writer = await ShopReadSide.StartAsync(folder.Sub("writer"), store))
+        {
+            head = await writer.SeedAsync(60);
+        }
+        var random = new Random(4);
+        for (var restart = 0; restart < 12; restart++)
+        {
+            await using var run = await ShopReadSide.StartAsync(folder.Sub("restarted"), store, b => b.Options.ProjectionBatchSize = 1 + random.Next(20));
+            var stopAt = new GlobalPosition(random.NextInt64(1, head.Value + 1));
+            await run.Provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(stopAt, Long, "order-summaries.v1");
+        }
+        await using var restarted = await ShopReadSide.StartAsync(folder.Sub("restarted"), store);
+        await using var single = await ShopReadSide.StartAsync(folder.Sub("single"), store);
+        Assert.True(await restarted.Provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(head, Long));
+        Assert.True(await single.Provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(head, Long));
+        Assert.Equal(await DumpAsync(single), await DumpAsync(restarted));
+    }
+
+    [Fact]
+    public async Task a_rebuild_swaps_new_tables_in_while_queries_keep_answering()
+    {
+        using var folder = new TempFolder();
+        await using var shop = await ShopReadSide.StartAsync(folder.Path, new InMemoryEventStore(), b => b.Options.ProjectionBatchSize = 5);
+        var head = await shop.SeedAsync(40);
+        var admin = shop.Provider.GetRequiredService<ProjectionAdmin>();
+        var queries = shop.Provider.GetRequiredService<QueryBus>();
+        Assert.True(await admin.WaitForPositionAsync(head, Long));
+        var before = await DumpAsync(shop);
+
+        Assert.Equal(ProjectionActionResult.Done, admin.StartRebuild("order-summaries.v1"));
+        Assert.Equal(ProjectionActionResult.AlreadyRebuilding, admin.StartRebuild("order-summaries.v1"));
+        while ((await admin.GetAsync("order-summaries.v1"))!.Rebuild!.State == RebuildState.Running)
+        {
+            var page = await queries.QueryAsync(new ListOrdersByStatus(Shop.Orders.OrderStatus.Placed, 1, 100), head);
+            Assert.Equal(30, page.Value!.Items.Count);
+        }
+        var status = await admin.GetAsync("order-summaries.v1");
+        Assert.Equal(RebuildState.Completed, status!.Rebuild!.State);
+        Assert.Equal(before, await DumpAsync(shop));
+        Assert.Single(Directory.GetFiles(folder.Path, "order-summaries.v1.g*.db"));
+        Assert.EndsWith(".g2.db", Directory.GetFiles(folder.Path, "order-summaries.v1.g*.db")[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>Every row of every read-model table, as text, in a fixed order.</summary>
+    private static async Task<List<string>> DumpAsync(ShopReadSide side)
+    {
+        var lines = new List<string>();
+        var sqlite = side.Provider.GetRequiredService<SqliteReadModelStore>();
+        foreach (var projection in new[] { "order-summaries.v1", "category-list.v1", "product-sales.v1" })
+        {
+            await using var connection = (SqliteConnection)await sqlite.OpenReadConnectionAsync(projection, CancellationToken.None);
+            var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'tessera_checkpoint' ORDER BY name");
+            foreach (var table in tables)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM {table} ORDER BY 1, 2";
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    var values = new object[reader.FieldCount];
+                    reader.GetValues(values);
+                    lines.Add(table + ": " + string.Join(" | ", values));
+                }
+            }
+        }
+        return lines;
+    }
+}
+
+internal static class AdminWaits
+{
+    public static async Task<ProjectionStatus> WaitForStateAsync(this ProjectionAdmin admin, string name, ProjectionState state)
+    {
+        while (true)
+        {
+            var status = await admin.GetAsync(name);
+            if (status!.State == state)
+            {
+                return status;
+            }
+            await Task.Yield();
+        }
+    }
+}
