@@ -13,6 +13,8 @@ internal static class Program
         var rest = args.Skip(1).ToArray();
         switch (args.FirstOrDefault())
         {
+            case "postgres":
+                return await PostgresAppendLoad.RunAsync(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 await Task.CompletedTask;
