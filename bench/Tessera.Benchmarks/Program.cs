@@ -15,9 +15,10 @@ internal static class Program
         {
             case "postgres":
                 return await PostgresAppendLoad.RunAsync(rest);
+            case "store":
+                return await Store.StoreBench.RunAsync(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-                await Task.CompletedTask;
                 return 0;
         }
     }

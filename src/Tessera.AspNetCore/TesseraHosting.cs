@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tessera.AspNetCore.Admin;
 using Tessera.AspNetCore.Health;
 using Tessera.AspNetCore.Problems;
 using Tessera.AspNetCore.Security;
@@ -34,8 +35,11 @@ public enum TesseraRoles
     /// <summary>The Partner API.</summary>
     Partner = 4,
 
-    /// <summary>Every API in one process.</summary>
-    All = Write | Read | Partner,
+    /// <summary>The sample's web site (pages for people, in-process on the buses).</summary>
+    Web = 8,
+
+    /// <summary>Every API and the web site in one process.</summary>
+    All = Write | Read | Partner | Web,
 }
 
 /// <summary>Sets up a Tessera host: Kestrel on loopback, API keys and scopes, deny by default, limits, problem details.</summary>
@@ -66,8 +70,9 @@ public static class TesseraHosting
             builder.Services.AddSingleton(new DevelopmentKey(key, development.User));
         }
         builder.Services.AddSingleton(new ApiKeyRing(keys));
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthentication(BrowserSignIn.DefaultScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddBrowserSignIn();
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: an endpoint nobody remembered to protect still needs a key.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -149,7 +154,7 @@ public static class TesseraHosting
         {
             roles |= Enum.TryParse<TesseraRoles>(part, ignoreCase: true, out var role) && role != TesseraRoles.None
                 ? role
-                : throw new InvalidOperationException($"'{part}' is not a host role; use write, read, partner or all.");
+                : throw new InvalidOperationException($"'{part}' is not a host role; use write, read, partner, web or all.");
         }
         return roles;
     }

@@ -35,6 +35,11 @@ internal static class EmbeddedStoreLog
         new EventId(6, "StoreReadOnly"),
         "The embedded event store in {Folder} is read-only and unhealthy: a write or flush to disk failed. Reopen the store to recover.");
 
+    private static readonly Action<ILogger, string, Exception?> FollowStopped = LoggerMessage.Define<string>(
+        LogLevel.Critical,
+        new EventId(8, "FollowerStopped"),
+        "The read-only follower of the embedded event store in {Folder} stopped following: it serves the events it had. Reopen it to recover.");
+
     private static readonly Action<ILogger, string, long, int, long, Exception?> OpenedStore = LoggerMessage.Define<string, long, int, long>(
         LogLevel.Information,
         new EventId(7, "StoreOpened"),
@@ -51,6 +56,8 @@ internal static class EmbeddedStoreLog
     public static void IndexCheckpointFailed(this ILogger logger, string segment, Exception exception) => IndexWriteFailed(logger, segment, exception);
 
     public static void StoreReadOnly(this ILogger logger, string folder, Exception exception) => Failed(logger, folder, exception);
+
+    public static void FollowerStopped(this ILogger logger, string folder, Exception exception) => FollowStopped(logger, folder, exception);
 
     public static void StoreOpened(this ILogger logger, string folder, long events, int segments, long milliseconds) =>
         OpenedStore(logger, folder, events, segments, milliseconds, null);

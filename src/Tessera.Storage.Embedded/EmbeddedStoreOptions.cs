@@ -9,7 +9,7 @@ public sealed class EmbeddedStoreOptions
     /// <summary>The smallest segment size accepted.</summary>
     public const long MinSegmentSize = 4096;
 
-    /// <summary>The folder holding the store's files; created if missing. Only one store may have it open.</summary>
+    /// <summary>The folder holding the store's files; created if missing. Only one writing store may have it open.</summary>
     public string DataFolder { get; set; } = "";
 
     /// <summary>The size of each segment file, allocated whole when the segment is made; 64 MiB by default.</summary>
@@ -17,6 +17,15 @@ public sealed class EmbeddedStoreOptions
 
     /// <summary>Whether appends are flushed to disk before they are acknowledged; <see cref="EmbeddedFlushMode.Durable"/> by default.</summary>
     public EmbeddedFlushMode FlushMode { get; set; } = EmbeddedFlushMode.Durable;
+
+    /// <summary>
+    /// Open the folder as a read-only follower of the process that writes it: no folder lock, appends refused, and new
+    /// events served once the writer has made them durable. Several followers may run beside one writer.
+    /// </summary>
+    public bool ReadOnlyFollower { get; set; }
+
+    /// <summary>How often a follower looks for new events besides being woken by file-system events; 100 ms by default.</summary>
+    public TimeSpan FollowerPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     internal void Validate()
     {
@@ -28,6 +37,10 @@ public sealed class EmbeddedStoreOptions
         if (SegmentSize < MinSegmentSize || SegmentSize > Segments.SegmentFormat.MaxSegmentSize)
         {
             problems.Add($"SegmentSize must be from {MinSegmentSize} to {Segments.SegmentFormat.MaxSegmentSize} bytes, not {SegmentSize}");
+        }
+        if (FollowerPollInterval < TimeSpan.FromMilliseconds(1) || FollowerPollInterval > TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"FollowerPollInterval must be from 1 ms to 1 minute, not {FollowerPollInterval}");
         }
         if (!Enum.IsDefined(FlushMode))
         {

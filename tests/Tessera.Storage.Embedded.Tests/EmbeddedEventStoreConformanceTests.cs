@@ -15,3 +15,5 @@ public sealed class EmbeddedSubscriptionTests : SubscriptionTests<EmbeddedStoreH
 public sealed class EmbeddedIdempotencyTests : IdempotencyTests<EmbeddedStoreHarness>;
 
 public sealed class EmbeddedArgumentTests : ArgumentTests<EmbeddedStoreHarness>;
+
+public sealed class EmbeddedStreamLifecycleTests : StreamLifecycleTests<EmbeddedStoreHarness>;

@@ -14,6 +14,7 @@ namespace Tessera.AspNetCore.Security;
 internal sealed class ApiKeyRing
 {
     private readonly FrozenDictionary<string, ApiKeyOptions> _byHash;
+    private readonly FrozenSet<string> _names;
 
     public ApiKeyRing(IEnumerable<ApiKeyOptions> keys)
     {
@@ -35,6 +36,7 @@ internal sealed class ApiKeyRing
             }
         }
         _byHash = byHash.ToFrozenDictionary(StringComparer.Ordinal);
+        _names = byHash.Values.Select(k => k.Name).ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>Makes a new random key; the caller shows it once and stores only <see cref="Hash"/>.</summary>
@@ -42,6 +44,9 @@ internal sealed class ApiKeyRing
 
     /// <summary>The stored form of a key.</summary>
     public static string Hash(string key) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>True while a key of this name is configured.</summary>
+    public bool Has(string name) => _names.Contains(name);
 
     public ApiKeyOptions? Find(string presented) => presented.Length is > 0 and <= 200 ? _byHash.GetValueOrDefault(Hash(presented)) : null;
 
@@ -71,11 +76,17 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             LogUnknownKey(Logger);
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(Claims(key), SchemeName));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>The claims a request with this key carries: user, key name, scopes and roles.</summary>
+    internal static List<Claim> Claims(ApiKeyOptions key)
+    {
         var claims = new List<Claim> { new(ClaimTypes.Name, key.User), new(TesseraScopes.KeyClaimType, key.Name) };
         claims.AddRange(key.Scopes.Select(s => new Claim(TesseraScopes.ClaimType, s)));
         claims.AddRange(key.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return claims;
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -41,6 +41,8 @@ internal sealed class JsonBodyReader
     {
         if (!request.HasJsonContentType())
         {
+            // Read what the client already sent (within the limit) so the connection stays usable for the reply.
+            await DrainAsync(request);
             return (null, ProblemResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
         }
         if (request.ContentLength > _maxBytes)
@@ -61,6 +63,35 @@ internal sealed class JsonBodyReader
             return (null, TooLarge());
         }
         return Bind(body, type);
+    }
+
+    private async Task DrainAsync(HttpRequest request)
+    {
+        if (request.ContentLength is { } length && length > _maxBytes)
+        {
+            return;
+        }
+        try
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                long total = 0;
+                int read;
+                while (total <= _maxBytes && (read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+                {
+                    total += read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // The reply is 415 either way.
+        }
     }
 
     public (object? Value, IResult? Problem) Bind(ReadOnlySpan<byte> body, Type type)

@@ -16,6 +16,11 @@ internal sealed class StoreIndex
 
     public ConcurrentDictionary<Guid, long> EventIds { get; } = new();
 
+    /// <summary>Deletion and limits of the streams that have any (from their "$$" metadata streams).</summary>
+    public ConcurrentDictionary<string, StreamState> States { get; } = new(StringComparer.Ordinal);
+
+    public StreamState StateOf(string stream) => States.TryGetValue(stream, out var state) ? state : StreamState.Default;
+
     /// <summary>The last durable event and where the log ends after it; readers never look past it.</summary>
     public Head Head => Volatile.Read(ref _head);
 

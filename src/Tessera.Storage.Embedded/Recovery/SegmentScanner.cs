@@ -21,12 +21,16 @@ internal sealed class SegmentScanner(ulong storeId)
     /// reach <paramref name="sink"/> only once the whole chunk checked out, because a chunk is one group commit: a torn
     /// one was never acknowledged, and half of it would split appends.
     /// </summary>
-    public ScanResult Scan(Segment segment, long firstPosition, RecordSink sink)
+    public ScanResult Scan(Segment segment, long firstPosition, RecordSink sink) =>
+        Scan(segment, SegmentFormat.HeaderSize, segment.Capacity, firstPosition, sink);
+
+    /// <summary>The same, from <paramref name="start"/> and only over chunks that end at or before <paramref name="limit"/>.</summary>
+    public ScanResult Scan(Segment segment, long start, long limit, long firstPosition, RecordSink sink)
     {
         using var cursor = new Cursor(segment.File, segment.Capacity);
-        long offset = SegmentFormat.HeaderSize;
+        var offset = start;
         var expected = firstPosition;
-        while (offset + SegmentFormat.ChunkHeaderSize <= segment.Capacity)
+        while (offset + SegmentFormat.ChunkHeaderSize <= limit)
         {
             var headerBytes = cursor.Get(offset, SegmentFormat.ChunkHeaderSize);
             if (!headerBytes.ContainsAnyExcept((byte)0))
@@ -35,7 +39,7 @@ internal sealed class SegmentScanner(ulong storeId)
             }
             if (!ChunkHeader.TryRead(headerBytes, storeId, out var header)
                 || header.FirstPosition != expected
-                || header.End(offset) > segment.Capacity)
+                || header.End(offset) > limit)
             {
                 return new ScanResult(offset, expected, Damaged: true);
             }

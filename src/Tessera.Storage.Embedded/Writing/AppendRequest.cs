@@ -13,23 +13,43 @@ internal sealed class AppendRequest : TaskCompletionSource<AppendResult>
     {
         Stream = stream;
         Expected = expected;
-        Events = [.. events];
-        Encoded = RecordCodec.Encode(stream, Events, out var offsets);
-        Offsets = offsets;
+        CancellationToken = cancellationToken;
+        Prepare([.. events]);
+    }
+
+    /// <summary>A delete, tombstone or metadata change of <paramref name="target"/>: the writer makes its "$metadata" event.</summary>
+    public AppendRequest(StreamName target, ExpectedVersion expected, StreamOperation operation, StreamMetadata? metadata, CancellationToken cancellationToken)
+        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        Stream = StreamState.MetadataStreamOf(target);
+        Target = target;
+        Expected = expected;
+        Operation = operation;
+        Metadata = metadata;
         CancellationToken = cancellationToken;
     }
+
+    /// <summary>The stream a lifecycle operation changes; null for an ordinary append.</summary>
+    public StreamName? Target { get; }
+
+    public StreamOperation? Operation { get; }
+
+    public StreamMetadata? Metadata { get; }
+
+    /// <summary>The target's state once this lifecycle operation is written.</summary>
+    public StreamState? NextState { get; set; }
 
     public StreamName Stream { get; }
 
     public ExpectedVersion Expected { get; }
 
-    public EventData[] Events { get; }
+    public EventData[] Events { get; private set; } = [];
 
     /// <summary>The append's records, back to back, waiting for positions, versions and checksums.</summary>
-    public byte[] Encoded { get; }
+    public byte[] Encoded { get; private set; } = [];
 
     /// <summary>Where each event's record starts in <see cref="Encoded"/>.</summary>
-    public int[] Offsets { get; }
+    public int[] Offsets { get; private set; } = [];
 
     public CancellationToken CancellationToken { get; }
 
@@ -46,6 +66,14 @@ internal sealed class AppendRequest : TaskCompletionSource<AppendResult>
 
     /// <summary>Where this append's records start in the chunk body.</summary>
     public int BodyOffset { get; set; }
+
+    /// <summary>Encodes the events to write (on the caller's thread for appends, by the writer for lifecycle events).</summary>
+    public void Prepare(EventData[] events)
+    {
+        Events = events;
+        Encoded = RecordCodec.Encode(Stream, events, out var offsets);
+        Offsets = offsets;
+    }
 
     public void Complete()
     {

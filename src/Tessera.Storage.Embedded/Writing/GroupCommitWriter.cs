@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tessera.Messages;
 using Tessera.Storage.Embedded.Index;
 using Tessera.Storage.Embedded.Reading;
 using Tessera.Storage.Embedded.Segments;
@@ -35,8 +36,10 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly List<AppendRequest> _written = [];
     private readonly Dictionary<string, long> _pendingVersions = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, (AppendRequest Request, int Index)> _pendingIds = [];
+    private readonly Dictionary<string, StreamState> _pendingStates = new(StringComparer.Ordinal);
     private readonly Func<Guid, RecordedEvent?> _find;
     private readonly List<Task> _background = [];
+    private readonly IStorageFile _headFile;
     private List<AppendRequest> _incoming = [];
     private List<AppendRequest> _spareList = [];
     private bool _stopping;
@@ -70,6 +73,17 @@ internal sealed class GroupCommitWriter : IDisposable
             _spare = Task.FromResult(spare);
         }
         _find = Find;
+        // Followers in other processes read the durable head from here; publish what recovery found before any append.
+        _headFile = folder.Open(HeadFile.FileName);
+        try
+        {
+            HeadFile.Write(_headFile, new PublishedHead(storeId, index.Head.Position, index.Head.End));
+        }
+        catch
+        {
+            _headFile.Dispose();
+            throw;
+        }
         _thread = new Thread(Run) { IsBackground = true, Name = "tessera-embedded-writer" };
         _thread.Start();
     }
@@ -115,6 +129,7 @@ internal sealed class GroupCommitWriter : IDisposable
             }
         }
         Task.WaitAll([.. _background]);
+        _headFile.Dispose();
         _wake.Dispose();
     }
 
@@ -174,6 +189,7 @@ internal sealed class GroupCommitWriter : IDisposable
         }
         _pendingVersions.Clear();
         _pendingIds.Clear();
+        _pendingStates.Clear();
         _written.Clear();
         var chunkOffset = _writeOffset;
         var firstPosition = _index.Addresses.Count + 1;
@@ -191,7 +207,7 @@ internal sealed class GroupCommitWriter : IDisposable
             }
             try
             {
-                if (DuplicateCheck.Check(request.Stream, request.Events, _find) is { } stored)
+                if (request.Operation is null && DuplicateCheck.Check(request.Stream, request.Events, _find) is { } stored)
                 {
                     request.Result = stored;
                     continue;
@@ -202,12 +218,27 @@ internal sealed class GroupCommitWriter : IDisposable
                 request.Error = e;
                 continue;
             }
-            var current = CurrentVersion(request.Stream);
-            if (!request.Expected.IsMetBy(new StreamVersion(current)))
+            var target = request.Target ?? request.Stream;
+            var state = StateOf(target.Value);
+            if (state.Tombstoned)
             {
-                request.Result = AppendResult.WrongExpectedVersion(new StreamVersion(current));
+                request.Error = new StreamDeletedException(target);
                 continue;
             }
+            var targetVersion = CurrentVersion(target);
+            var effective = new StreamVersion(state.EffectiveVersion(targetVersion));
+            if (!request.Expected.IsMetBy(effective))
+            {
+                request.Result = AppendResult.WrongExpectedVersion(effective);
+                continue;
+            }
+            if (request.Operation is { } operation)
+            {
+                request.NextState = state.After(operation, targetVersion, request.Metadata);
+                var marker = new EventData(Guid.NewGuid(), StreamState.EventType, request.NextState.Encode(), new EventMetadata { Time = DateTimeOffset.UtcNow });
+                request.Prepare([marker]);
+            }
+            var current = CurrentVersion(request.Stream);
             var size = request.Encoded.Length;
             if (events > 0 && (!Fits(chunkOffset, body + size) || body + size > MaxGroupBytes))
             {
@@ -237,6 +268,11 @@ internal sealed class GroupCommitWriter : IDisposable
                 }
             }
             Stage(request, firstPosition + events, current, body);
+            if (request.NextState is { } next)
+            {
+                _pendingStates[target.Value] = next;
+                request.Result = AppendResult.Written(request.Result.Position, new StreamVersion(targetVersion));
+            }
             body += size;
             events += request.Events.Length;
         }
@@ -257,6 +293,9 @@ internal sealed class GroupCommitWriter : IDisposable
                 {
                     _active.File.Flush();
                 }
+                // Only now, with the group durable, may followers in other processes read it.
+                var end = SegmentFormat.Address(_active.Number, header.End(chunkOffset));
+                HeadFile.Write(_headFile, new PublishedHead(_storeId, header.FirstPosition + header.Count - 1, end));
             }
             catch (Exception e)
             {
@@ -316,6 +355,10 @@ internal sealed class GroupCommitWriter : IDisposable
         var bodyStart = chunkOffset + SegmentFormat.ChunkHeaderSize;
         foreach (var request in _written)
         {
+            if (request.NextState is { } state)
+            {
+                _index.States[request.Target!.Value.Value] = state;
+            }
             for (var k = 0; k < request.Events.Length; k++)
             {
                 var offset = bodyStart + request.BodyOffset + request.Offsets[k];
@@ -331,6 +374,9 @@ internal sealed class GroupCommitWriter : IDisposable
         _writeOffset = header.End(chunkOffset);
         _index.Publish(new Head(header.FirstPosition + header.Count - 1, SegmentFormat.Address(_active.Number, _writeOffset)));
     }
+
+    private StreamState StateOf(string stream) =>
+        _pendingStates.TryGetValue(stream, out var pending) ? pending : _index.StateOf(stream);
 
     private long CurrentVersion(StreamName stream)
     {

@@ -8,6 +8,12 @@ internal static class StoreArguments
     public static void CheckAppend(StreamName stream, IReadOnlyList<EventData> events)
     {
         CheckStream(stream);
+        if (StreamState.IsMetadataStream(stream.Value))
+        {
+            throw new ArgumentException(
+                $"Stream '{stream}' is reserved: names starting with '{StreamState.MetadataPrefix}' hold stream metadata, which changes only through IStreamLifecycle.",
+                nameof(stream));
+        }
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
@@ -26,6 +32,30 @@ internal static class StoreArguments
                     throw new ArgumentException($"Event id {events[i].EventId} appears twice in one append.", nameof(events));
                 }
             }
+        }
+    }
+
+    /// <summary>Checks a delete, tombstone or metadata change: system streams ('$' first) can never be deleted or truncated.</summary>
+    public static void CheckLifecycle(StreamName stream, StreamMetadata? metadata)
+    {
+        CheckStream(stream);
+        if (StreamState.IsSystem(stream))
+        {
+            throw new ArgumentException(
+                $"Stream '{stream}' is a system stream ('$' first, such as the '$signatures' audit trail): it can never be deleted, tombstoned or truncated.",
+                nameof(stream));
+        }
+        if (metadata is null)
+        {
+            return;
+        }
+        if (metadata.MaxCount is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(metadata), metadata.MaxCount, "A stream's MaxCount must be at least 1 (or null for no limit).");
+        }
+        if (metadata.MaxAge is { } age && age <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(metadata), age, "A stream's MaxAge must be positive (or null for no limit).");
         }
     }
 

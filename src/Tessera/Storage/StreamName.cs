@@ -16,7 +16,8 @@ public readonly record struct StreamName
         {
             throw new ArgumentException("A stream name cannot be empty or blank.", nameof(value));
         }
-        if (value.Length > MaxLength)
+        // A stream's lifecycle metadata lives in "$$" + its name, which may be two characters longer.
+        if (value.Length > (value.StartsWith("$$", StringComparison.Ordinal) ? MaxLength + 2 : MaxLength))
         {
             throw new ArgumentException($"A stream name has at most {MaxLength} characters; this one has {value.Length}.", nameof(value));
         }

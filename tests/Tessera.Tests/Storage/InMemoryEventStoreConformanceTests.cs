@@ -23,3 +23,5 @@ public sealed class InMemorySubscriptionTests : SubscriptionTests<InMemoryStoreH
 public sealed class InMemoryIdempotencyTests : IdempotencyTests<InMemoryStoreHarness>;
 
 public sealed class InMemoryArgumentTests : ArgumentTests<InMemoryStoreHarness>;
+
+public sealed class InMemoryStreamLifecycleTests : StreamLifecycleTests<InMemoryStoreHarness>;

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Shop.Web.Tests;
+
+/// <summary>The admin console in a real browser: an order's stream, commands, signatures, the live chart; closed to read and partner keys.</summary>
+[Collection(ShopSiteCollection.Name)]
+public sealed class AdminConsoleTests(ShopSite site)
+{
+    [Fact]
+    public async Task the_console_shows_the_stream_of_an_order_placed_on_the_site()
+    {
+        var page = await site.SignedInPageAsync(ShopSite.AdminKey);
+        var orderId = await ShopPagesTests.PlaceOrderAsync(page, "Console Carol", 1);
+
+        await page.GotoAsync("/admin/streams");
+        await page.FillAsync("input[name=category]", "order");
+        await page.FillAsync("input[name=q]", orderId[..13]);
+        await page.ClickAsync("button:has-text('Search')");
+        var link = page.Locator($"#streams a:has-text('order-{orderId}')");
+        await Assertions.Expect(link).ToHaveCountAsync(1);
+        await ShopSite.ScreenshotAsync(page, "admin-streams");
+
+        await link.ClickAsync();
+        var placed = page.Locator("#events tr.event").First;
+        await Assertions.Expect(placed).ToContainTextAsync("shop.order-placed.v1");
+        await Assertions.Expect(placed.Locator("pre.data")).ToContainTextAsync("\"customerName\": \"Console Carol\"");
+        await Assertions.Expect(placed.Locator("pre.metadata")).ToContainTextAsync("\"user\": \"alice\"");
+        await ShopSite.ScreenshotAsync(page, "admin-stream");
+
+        await page.GotoAsync("/admin/commands?outcome=Accepted");
+        await Assertions.Expect(page.Locator("#commands")).ToContainTextAsync("shop.place-order");
+        await ShopSite.ScreenshotAsync(page, "admin-commands");
+    }
+
+    [Fact]
+    public async Task the_signature_trail_and_the_live_chart_are_shown()
+    {
+        var page = await site.SignedInPageAsync(ShopSite.AdminKey);
+        await page.GotoAsync("/admin/signatures");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Electronic signature audit trail");
+        await ShopSite.ScreenshotAsync(page, "admin-signatures");
+
+        await page.GotoAsync("/admin/live");
+        // The script has drawn once it has marked how many samples it read.
+        await Assertions.Expect(page.Locator("body[data-samples]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#now")).ToContainTextAsync("Head at");
+        await ShopSite.ScreenshotAsync(page, "admin-live");
+    }
+
+    [Theory]
+    [InlineData(ShopSite.ReaderKey, "read")]
+    [InlineData(ShopSite.PartnerKey, "partner")]
+    public async Task a_read_or_partner_key_gets_a_403_page_and_never_the_console(string key, string scope)
+    {
+        var page = await site.SignedInPageAsync(key);
+        foreach (var path in new[] { "/admin/streams", "/admin/commands", "/admin/signatures", "/admin/live", "/admin/api/rates" })
+        {
+            var response = await page.GotoAsync(path);
+            Assert.Equal((int)HttpStatusCode.Forbidden, response!.Status);
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("403: not allowed");
+            await Assertions.Expect(page.Locator("section.forbidden")).ToContainTextAsync(scope);
+            await Assertions.Expect(page.Locator("#streams, #commands, #signatures, #rate-chart")).ToHaveCountAsync(0);
+        }
+        await ShopSite.ScreenshotAsync(page, $"admin-forbidden-{scope}");
+    }
+
+    [Fact]
+    public async Task without_signing_in_the_console_sends_the_browser_to_the_sign_in_page()
+    {
+        var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/admin/streams");
+        Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#key", "tsk_not_a_key");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".error")).ToHaveTextAsync("This API key is not valid.");
+        await ShopSite.ScreenshotAsync(page, "sign-in-refused");
+        await context.DisposeAsync();
+    }
+}
