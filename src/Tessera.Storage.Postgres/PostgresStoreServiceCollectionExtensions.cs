@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Tessera.Storage.Embedded;
 
 namespace Tessera.Storage.Postgres;
 
@@ -38,18 +37,21 @@ public static class PostgresStoreServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers the store that <c>Tessera:Store</c> names: <c>Embedded</c> (default; settings from
-    /// <c>Tessera:EmbeddedStore</c>) or <c>Postgres</c> (settings from <c>Tessera:Postgres</c>, the connection string
-    /// from <c>Tessera:Postgres:ConnectionString</c> or else <c>ConnectionStrings:Tessera</c>).
+    /// Registers the store that <c>Tessera:Store</c> names: <c>Embedded</c> (default; <paramref name="embedded"/>
+    /// registers it, so this project needs no reference to its sibling) or <c>Postgres</c> (settings from
+    /// <c>Tessera:Postgres</c>, the connection string from <c>Tessera:Postgres:ConnectionString</c> or else
+    /// <c>ConnectionStrings:Tessera</c>).
     /// </summary>
-    public static IServiceCollection AddTesseraStorage(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTesseraStorage(this IServiceCollection services, IConfiguration configuration, Action<IServiceCollection> embedded)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(embedded);
         var store = configuration[StoreKey];
         if (string.IsNullOrWhiteSpace(store) || string.Equals(store, "Embedded", StringComparison.OrdinalIgnoreCase))
         {
-            return services.AddEmbeddedEventStore(options => configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(options));
+            embedded(services);
+            return services;
         }
         if (string.Equals(store, "Postgres", StringComparison.OrdinalIgnoreCase))
         {
@@ -66,10 +68,10 @@ public static class PostgresStoreServiceCollectionExtensions
     }
 
     /// <summary>Keeps events in the store the configuration names (see <see cref="AddTesseraStorage"/>).</summary>
-    public static TesseraBuilder UseConfiguredStore(this TesseraBuilder builder, IConfiguration configuration)
+    public static TesseraBuilder UseConfiguredStore(this TesseraBuilder builder, IConfiguration configuration, Action<IServiceCollection> embedded)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddTesseraStorage(configuration);
+        builder.Services.AddTesseraStorage(configuration, embedded);
         return builder;
     }
 }

@@ -21,7 +21,7 @@ public sealed class StorageConfigurationTests
             ["ConnectionStrings:Tessera"] = server.ConnectionString(),
             ["Tessera:Postgres:Schema"] = schema,
         });
-        await using var services = new ServiceCollection().AddTesseraStorage(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddTesseraStorage(configuration, Embedded(configuration)).BuildServiceProvider();
 
         var store = services.GetRequiredService<IEventStore>();
         var result = await store.AppendAsync(new StreamName("order-1"), ExpectedVersion.NoStream, [TestEvents.One()]);
@@ -38,7 +38,7 @@ public sealed class StorageConfigurationTests
         try
         {
             await using var services = new ServiceCollection()
-                .AddTesseraStorage(Configure(new() { ["Tessera:EmbeddedStore:DataFolder"] = folder }))
+                .AddTesseraStorage(Configure(new() { ["Tessera:EmbeddedStore:DataFolder"] = folder }), Embedded(Configure(new() { ["Tessera:EmbeddedStore:DataFolder"] = folder })))
                 .BuildServiceProvider();
 
             Assert.IsType<EmbeddedEventStore>(services.GetRequiredService<IEventStore>());
@@ -55,7 +55,7 @@ public sealed class StorageConfigurationTests
     [Fact]
     public void an_unknown_store_name_is_refused_naming_the_setting()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTesseraStorage(Configure(new() { ["Tessera:Store"] = "Oracle" })));
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTesseraStorage(Configure(new() { ["Tessera:Store"] = "Oracle" }), _ => { }));
 
         Assert.Contains("Tessera:Store", error.Message, StringComparison.Ordinal);
         Assert.Contains("Oracle", error.Message, StringComparison.Ordinal);
@@ -64,10 +64,13 @@ public sealed class StorageConfigurationTests
     [Fact]
     public void postgres_without_a_connection_string_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTesseraStorage(Configure(new() { ["Tessera:Store"] = "Postgres" })));
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddTesseraStorage(Configure(new() { ["Tessera:Store"] = "Postgres" }), _ => { }));
 
         Assert.Contains("ConnectionString is required", error.Message, StringComparison.Ordinal);
     }
+
+    private static Action<IServiceCollection> Embedded(IConfiguration configuration) =>
+        services => services.AddEmbeddedEventStore(options => configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(options));
 
     private static IConfiguration Configure(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 }
