@@ -13,6 +13,8 @@ internal static class Program
         var rest = args.Skip(1).ToArray();
         switch (args.FirstOrDefault())
         {
+            case "postgres":
+                return await PostgresAppendLoad.RunAsync(rest);
             case "store":
                 return await Store.StoreBench.RunAsync(rest);
             case "readside":
