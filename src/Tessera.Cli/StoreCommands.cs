@@ -7,7 +7,10 @@ using Tessera.Storage.Embedded;
 
 namespace Tessera.Cli;
 
-/// <summary>The commands that open an embedded store's data folder directly (the host must not have it open).</summary>
+/// <summary>
+/// The commands that open an embedded store's data folder directly. The reading ones open it as a read-only follower,
+/// so they run beside a host that writes the folder; verify and repair need the folder closed.
+/// </summary>
 internal static class StoreCommands
 {
     private const int Page = 1_000;
@@ -152,7 +155,7 @@ internal static class StoreCommands
         {
             throw new UsageException($"There is no data folder at {folder}.");
         }
-        return new EmbeddedEventStore(new EmbeddedStoreOptions { DataFolder = folder });
+        return new EmbeddedEventStore(new EmbeddedStoreOptions { DataFolder = folder, ReadOnlyFollower = true });
     }
 
     private static async IAsyncEnumerable<RecordedEvent> ReadAllAsync(EmbeddedEventStore store, GlobalPosition after)

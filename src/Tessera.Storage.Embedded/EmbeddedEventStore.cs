@@ -198,7 +198,8 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IStreamC
         var matching = new List<StreamInfo>();
         foreach (var (name, streamIndex) in _index.Streams)
         {
-            if (!StreamCatalogQuery.Matches(name, category, nameContains))
+            // Deleted streams read as not found, and "$$" streams hold their metadata: neither is listed.
+            if (!StreamCatalogQuery.Matches(name, category, nameContains) || StreamState.IsMetadataStream(name))
             {
                 continue;
             }
@@ -207,7 +208,7 @@ public sealed class EmbeddedEventStore : IEventStore, IStreamLifecycle, IStreamC
             {
                 count--; // not durable yet: readers do not see it
             }
-            if (count > 0)
+            if (count > 0 && !_index.StateOf(name).Hides(count))
             {
                 matching.Add(new StreamInfo(streamIndex.Name, new StreamVersion(count - 1), new GlobalPosition(positions[count - 1])));
             }

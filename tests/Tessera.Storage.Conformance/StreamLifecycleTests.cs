@@ -182,6 +182,24 @@ public abstract class StreamLifecycleTests<THarness> : StoreTests<THarness>
         Assert.False((await Store.ReadStreamAsync(new StreamName("order-1"), StreamVersion.Start, ReadDirection.Forwards, 10)).StreamExists);
     }
 
+    [Fact]
+    public async Task the_stream_catalog_lists_neither_deleted_streams_nor_metadata_streams()
+    {
+        var catalog = Store as IStreamCatalog ?? throw new InvalidOperationException($"{Store.GetType().Name} does not implement IStreamCatalog.");
+        await AppendAsync("order-1", ExpectedVersion.NoStream, TestEvents.One());
+        await AppendAsync("order-2", ExpectedVersion.NoStream, TestEvents.One());
+        await AppendAsync("order-3", ExpectedVersion.NoStream, TestEvents.One());
+        await Lifecycle.DeleteStreamAsync(new StreamName("order-1"), ExpectedVersion.Any);
+        await Lifecycle.TombstoneStreamAsync(new StreamName("order-2"), ExpectedVersion.Any);
+        await Lifecycle.SetStreamMetadataAsync(new StreamName("order-3"), new StreamMetadata(MaxCount: 5));
+
+        var page = await catalog.ListStreamsAsync(null, null, 0, 100);
+
+        Assert.Equal(["order-3"], page.Streams.Select(s => s.Name.Value));
+        await AppendAsync("order-1", ExpectedVersion.NoStream, TestEvents.One());
+        Assert.Equal(2, (await catalog.ListStreamsAsync(null, null, 0, 100)).TotalMatching);
+    }
+
     private static EventData Event(DateTimeOffset time) =>
         new(Guid.NewGuid(), "test.happened.v1", Encoding.UTF8.GetBytes("{}"), new EventMetadata { Time = time });
 }

@@ -180,7 +180,10 @@ public sealed class InMemoryEventStore : IEventStore, IStreamLifecycle, IStreamC
         {
             foreach (var (name, events) in _streams)
             {
-                if (StreamCatalogQuery.Matches(name, category, nameContains))
+                // Deleted streams read as not found, and "$$" streams hold their metadata: neither is listed.
+                if (StreamCatalogQuery.Matches(name, category, nameContains)
+                    && !StreamState.IsMetadataStream(name)
+                    && !(_states.GetValueOrDefault(name) ?? StreamState.Default).Hides(events.Count))
                 {
                     matching.Add(new StreamInfo(events[^1].Stream, events[^1].Version, events[^1].Position));
                 }
