@@ -79,4 +79,28 @@ public sealed class AdminConsoleTests(ShopSite site)
         await ShopSite.ScreenshotAsync(page, "sign-in-refused");
         await context.DisposeAsync();
     }
+
+    [Fact]
+    public async Task the_sign_in_cookie_is_http_only_and_same_site_strict_and_a_form_without_its_antiforgery_token_is_refused()
+    {
+        var page = await site.SignedInPageAsync(ShopSite.AdminKey);
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "tessera.auth");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+
+        // The browser's own cookies, but no antiforgery token: the form post is refused and nothing is appended.
+        var before = await HeadAsync(page);
+        var response = await page.APIRequest.PostAsync("/shop/orders", new APIRequestContextOptions
+        {
+            Form = page.APIRequest.CreateFormData().Set("customerName", "Mallory").Set("quantity", "1").Set("productId", Guid.NewGuid().ToString()),
+        });
+        Assert.Equal((int)HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(before, await HeadAsync(page));
+    }
+
+    private static async Task<string> HeadAsync(IPage page)
+    {
+        await page.GotoAsync("/admin/streams");
+        return (await page.Locator("#head").TextContentAsync())!;
+    }
 }
