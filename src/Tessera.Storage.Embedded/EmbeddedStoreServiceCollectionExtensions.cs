@@ -18,6 +18,7 @@ public static class EmbeddedStoreServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new EmbeddedEventStore(sp.GetRequiredService<EmbeddedStoreOptions>(), sp.GetService<ILogger<EmbeddedEventStore>>()));
         services.Replace(ServiceDescriptor.Singleton<IEventStore>(sp => sp.GetRequiredService<EmbeddedEventStore>()));
+        services.Replace(ServiceDescriptor.Singleton<IStreamLifecycle>(sp => sp.GetRequiredService<EmbeddedEventStore>()));
         return services;
     }
 

@@ -7,6 +7,9 @@ namespace Tessera.Storage.Postgres;
 /// <summary>Turns rows of (position, event_id, stream name, version, type, data, metadata) into recorded events.</summary>
 internal static class EventRows
 {
+    public static byte[] SerializeMetadata(Tessera.Messages.EventMetadata metadata) =>
+        JsonSerializer.SerializeToUtf8Bytes(metadata, TesseraJsonContext.Default.EventMetadata);
+
     public static RecordedEvent Read(NpgsqlDataReader reader, int first)
     {
         var metadata = JsonSerializer.Deserialize(reader.GetFieldValue<byte[]>(first + 6), TesseraJsonContext.Default.EventMetadata)

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
-using Tessera.Serialization;
 
 namespace Tessera.Storage.Postgres;
 
@@ -246,7 +244,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     : e.Data.ToArray();
                 metadata[k] = j > 0 && ReferenceEquals(e.Metadata, pending.Events[j - 1].Metadata)
                     ? metadata[k - 1]
-                    : JsonSerializer.SerializeToUtf8Bytes(e.Metadata, TesseraJsonContext.Default.EventMetadata);
+                    : EventRows.SerializeMetadata(e.Metadata);
             }
         }
 
@@ -286,6 +284,6 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private async Task<StreamVersion> ReadVersionAsync(NpgsqlConnection connection, StreamName stream)
     {
         await using var command = new NpgsqlCommand(_sql.StreamVersion, connection) { Parameters = { new() { Value = stream.Value } } };
-        return new StreamVersion(await command.ExecuteScalarAsync() is long version ? version : -1);
+        return new StreamVersion((long)(await command.ExecuteScalarAsync())!);
     }
 }

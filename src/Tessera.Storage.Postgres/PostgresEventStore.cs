@@ -44,6 +44,9 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
 
     internal NpgsqlDataSource DataSource => _dataSource;
 
+    /// <summary>Advances the safe high-water mark without waiting, and returns it.</summary>
+    internal ValueTask<long> AdvanceMarkAsync(CancellationToken cancellationToken) => _mark.AdvanceAsync(cancellationToken);
+
     /// <summary>Creates or migrates the schema now rather than on first use.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken) => _initialized.Value.WaitAsync(cancellationToken);
 

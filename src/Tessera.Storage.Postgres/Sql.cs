@@ -51,7 +51,7 @@ internal sealed class Sql
             WHERE s.name = $1 ORDER BY e.version DESC
             """;
         ReadByIds = $"SELECT {EventColumns} FROM {s}.events e JOIN {s}.streams s ON s.stream_id = e.stream_id WHERE e.event_id = ANY ($1)";
-        StreamVersion = $"SELECT version FROM {s}.streams WHERE name = $1";
+        StreamVersion = $"SELECT coalesce(max(e.version), -1) FROM {s}.events e JOIN {s}.streams s ON s.stream_id = e.stream_id WHERE s.name = $1";
     }
 
     public string Append { get; }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tessera.Aggregates;
 using Tessera.Commands;
 using Tessera.Messages;
+using Tessera.Projections;
+using Tessera.Queries;
 using Tessera.Storage;
 
 namespace Tessera;
@@ -109,6 +111,68 @@ public sealed class TesseraBuilder
     public TesseraBuilder UseInMemoryStore()
     {
         Services.AddSingleton<IEventStore, InMemoryEventStore>();
+        return this;
+    }
+
+    /// <summary>Adds a projection (a singleton), run by a background runner (async) or before each command's ack (inline).</summary>
+    public TesseraBuilder AddProjection<TProjection>(ProjectionMode mode = ProjectionMode.Async)
+        where TProjection : class, IProjection
+    {
+        Services.TryAddSingleton<TProjection>();
+        Model.Projections.Add((typeof(TProjection), mode));
+        return this;
+    }
+
+    /// <summary>Declares a query under its stable name, for example "shop.get-order-summary"; it then needs exactly one handler.</summary>
+    public QueryBuilder Query<TQuery>(string name)
+        where TQuery : class, IQuery
+    {
+        if (!EventTypeRegistryNames.IsValid(name))
+        {
+            Model.Errors.Add($"{typeof(TQuery).Name} has the query name '{name}'; a name is 1 to 200 characters with no spaces.");
+        }
+        if (Model.Queries.Any(q => q.QueryType == typeof(TQuery)))
+        {
+            Model.Errors.Add($"{typeof(TQuery).Name} is declared twice.");
+        }
+        var resultType = QueryDescriptor.FindResultType(typeof(TQuery));
+        if (resultType is null)
+        {
+            Model.Errors.Add($"{typeof(TQuery).Name} must implement IQuery<TResult>.");
+            resultType = typeof(object);
+        }
+        var descriptorType = typeof(QueryDescriptor<,>).MakeGenericType(typeof(TQuery), resultType);
+        var descriptor = (QueryDescriptor)Activator.CreateInstance(descriptorType, name)!;
+        Model.Queries.Add(descriptor);
+        return new QueryBuilder(descriptor);
+    }
+
+    /// <summary>Registers a query handler (a singleton) for every <see cref="IQueryHandler{TQuery, TResult}"/> it implements.</summary>
+    public TesseraBuilder AddQueryHandler<THandler>()
+        where THandler : class
+    {
+        var found = false;
+        foreach (var contract in typeof(THandler).GetInterfaces())
+        {
+            if (contract.IsGenericType && contract.GetGenericTypeDefinition() == typeof(IQueryHandler<,>))
+            {
+                Services.TryAddSingleton<THandler>();
+                Services.AddSingleton(contract, sp => sp.GetRequiredService<THandler>());
+                Model.HandledQueries.Add(contract.GetGenericArguments()[0]);
+                found = true;
+            }
+        }
+        if (!found)
+        {
+            Model.Errors.Add($"{typeof(THandler).Name} is added as a query handler but implements no IQueryHandler<TQuery, TResult>.");
+        }
+        return this;
+    }
+
+    /// <summary>Keeps read models in memory: for tests only, everything is lost when the process ends.</summary>
+    public TesseraBuilder UseInMemoryReadModels()
+    {
+        Services.AddSingleton<IReadModelStore, InMemoryReadModelStore>();
         return this;
     }
 

@@ -2,6 +2,8 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Aggregates;
 using Tessera.Commands;
+using Tessera.Projections;
+using Tessera.Queries;
 using Tessera.Serialization;
 using Tessera.Storage;
 
@@ -28,6 +30,15 @@ internal sealed class TesseraModel(IServiceCollection services)
 
     public List<IJsonTypeInfoResolver> JsonResolvers { get; } = [];
 
+    public List<(Type Type, ProjectionMode Mode)> Projections { get; } = [];
+
+    public List<QueryDescriptor> Queries { get; } = [];
+
+    public List<Type> HandledQueries { get; } = [];
+
+    /// <summary>The checked read side, set by <see cref="Compile"/>.</summary>
+    public CompiledReadSide? ReadSide { get; private set; }
+
     /// <summary>Checks everything declared and throws one <see cref="TesseraConfigurationException"/> listing every problem.</summary>
     public CompiledModel Compile()
     {
@@ -43,6 +54,7 @@ internal sealed class TesseraModel(IServiceCollection services)
         }
         CheckCommands(serializer, errors);
         CheckAggregates(registry, serializer, errors);
+        ReadSide = ReadSideCheck.Check(this, registry, errors);
         if (!Services.Any(s => s.ServiceType == typeof(IEventStore)))
         {
             errors.Add("No event store is configured; use the embedded store, PostgreSQL, or builder.UseInMemoryStore() for tests.");

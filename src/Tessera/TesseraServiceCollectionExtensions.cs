@@ -13,7 +13,7 @@ namespace Tessera;
 /// <summary>The entry point: <c>services.AddTessera(b => b.AddShop()...)</c>.</summary>
 public static class TesseraServiceCollectionExtensions
 {
-    /// <summary>Adds Tessera's command side, configured by <paramref name="configure"/>; the whole configuration is checked when the host starts.</summary>
+    /// <summary>Adds Tessera's command and read sides, configured by <paramref name="configure"/>; the whole configuration is checked when the host starts.</summary>
     public static IServiceCollection AddTessera(this IServiceCollection services, Action<TesseraBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -46,6 +46,7 @@ public static class TesseraServiceCollectionExtensions
             sp.GetRequiredService<CommandMetrics>()));
         services.TryAddSingleton(sp => new CommandMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<TesseraStartupCheck>();
+        Projections.ReadSideServices.Add(services, model);
         return services;
     }
 }

@@ -1,0 +1,47 @@
+using System.Data.Common;
+using Tessera.Storage;
+
+namespace Tessera.Projections;
+
+/// <summary>
+/// A read database as the runner sees it: one set of tables per projection generation, each with its own checkpoint,
+/// written in transactions that store the checkpoint together with the read-model change.
+/// </summary>
+internal interface IReadModelStore
+{
+    /// <summary>The batch type the store hands to handlers (<see cref="SqlBatch"/> or <see cref="MemoryBatch"/>).</summary>
+    Type BatchType { get; }
+
+    /// <summary>Opens the serving generation of a projection, creating its tables on first use, and reads its checkpoint.</summary>
+    ValueTask<ReadModelGeneration> OpenAsync(ProjectionDefinition projection, CancellationToken cancellationToken);
+
+    /// <summary>Creates a new, empty generation beside the serving one, for a rebuild.</summary>
+    ValueTask<ReadModelGeneration> CreateGenerationAsync(ProjectionDefinition projection, CancellationToken cancellationToken);
+
+    /// <summary>Starts a transaction on a generation.</summary>
+    ValueTask<IReadModelWriter> BeginAsync(ReadModelGeneration generation, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="generation"/> the serving one in one step and drops the one it replaces.</summary>
+    ValueTask SwapAsync(ReadModelGeneration generation, CancellationToken cancellationToken);
+
+    /// <summary>Drops a generation that will not serve (a failed rebuild).</summary>
+    ValueTask DropAsync(ReadModelGeneration generation, CancellationToken cancellationToken);
+
+    /// <summary>Opens a read connection to the serving generation of a SQL projection.</summary>
+    ValueTask<DbConnection> OpenReadConnectionAsync(string projection, CancellationToken cancellationToken);
+
+    /// <summary>The committed tables of the serving generation of an in-memory projection.</summary>
+    MemoryTables ReadMemory(string projection);
+}
+
+/// <summary>One set of tables of a projection, and the checkpoint it had when opened.</summary>
+internal sealed record ReadModelGeneration(string Projection, int Number, GlobalPosition Checkpoint);
+
+/// <summary>An open transaction on one generation; disposing it without <see cref="CommitAsync"/> rolls back.</summary>
+internal interface IReadModelWriter : IAsyncDisposable
+{
+    ProjectionBatch Batch { get; }
+
+    /// <summary>Stores the read-model change and the checkpoint in one transaction.</summary>
+    ValueTask CommitAsync(GlobalPosition checkpoint, CancellationToken cancellationToken);
+}
