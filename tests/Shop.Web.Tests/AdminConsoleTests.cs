@@ -42,6 +42,10 @@ public sealed class AdminConsoleTests(ShopSite site)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Electronic signature audit trail");
         await ShopSite.ScreenshotAsync(page, "admin-signatures");
 
+        await page.GotoAsync("/admin/projections");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Projections");
+        await ShopSite.ScreenshotAsync(page, "admin-projections");
+
         await page.GotoAsync("/admin/live");
         // The script has drawn once it has marked how many samples it read.
         await Assertions.Expect(page.Locator("body[data-samples]")).ToHaveCountAsync(1);
@@ -55,7 +59,7 @@ public sealed class AdminConsoleTests(ShopSite site)
     public async Task a_read_or_partner_key_gets_a_403_page_and_never_the_console(string key, string scope)
     {
         var page = await site.SignedInPageAsync(key);
-        foreach (var path in new[] { "/admin/streams", "/admin/commands", "/admin/signatures", "/admin/live", "/admin/api/rates" })
+        foreach (var path in new[] { "/admin/streams", "/admin/projections", "/admin/commands", "/admin/signatures", "/admin/live", "/admin/api/rates", "/admin/api/projections" })
         {
             var response = await page.GotoAsync(path);
             Assert.Equal((int)HttpStatusCode.Forbidden, response!.Status);
