@@ -1,8 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Shop;
 using Shop.Demo;
+using Shop.ReadModels;
 using Tessera;
 using Tessera.Commands;
+using Tessera.Queries;
+using Tessera.ReadModels.Sqlite;
 using Tessera.Storage.Embedded;
 
 // The Shop demo: runs Shop commands through the command bus on the embedded store and prints what happens.
@@ -12,12 +16,24 @@ var services = new ServiceCollection();
 services.AddTessera(b => b
     .AddShop(new ShopOptions { RefundSignatureLimit = 100m })
     .UseSignatureVerifier(new PasswordSignatureVerifier(signers))
-    .UseEmbeddedStore(store => store.DataFolder = folder));
+    .AddShopReadModels()
+    .UseEmbeddedStore(store => store.DataFolder = folder)
+    .UseSqliteReadModels(read => read.DataFolder = Path.Combine(folder, "read-models")));
 int exit;
 await using (var provider = services.BuildServiceProvider())
 {
-    var demo = new ShopDemo(provider.GetRequiredService<CommandBus>(), provider.GetRequiredService<Tessera.Storage.IEventStore>(), Console.Out);
+    var hosted = provider.GetServices<IHostedService>().ToList();
+    foreach (var service in hosted)
+    {
+        await service.StartAsync(CancellationToken.None);
+    }
+    var demo = new ShopDemo(provider.GetRequiredService<CommandBus>(), provider.GetRequiredService<QueryBus>(), provider.GetRequiredService<Tessera.Storage.IEventStore>(), Console.Out);
     exit = await demo.RunAsync();
+    hosted.Reverse();
+    foreach (var service in hosted)
+    {
+        await service.StopAsync(CancellationToken.None);
+    }
 }
 
 // Everything acknowledged was on disk before its ack: open the folder again and count what is there.

@@ -47,7 +47,7 @@ internal sealed class JsonBodyReader
         }
         if (request.ContentLength > _maxBytes)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(request));
         }
         byte[] body;
         try
@@ -56,11 +56,11 @@ internal sealed class JsonBodyReader
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(request));
         }
         catch (InvalidDataException)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(request));
         }
         return Bind(body, type);
     }
@@ -69,6 +69,7 @@ internal sealed class JsonBodyReader
     {
         if (request.ContentLength is { } length && length > _maxBytes)
         {
+            request.HttpContext.Response.Headers.Connection = "close";
             return;
         }
         try
@@ -188,6 +189,13 @@ internal sealed class JsonBodyReader
         }
     }
 
-    private IResult TooLarge() =>
-        ProblemResults.Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"A body has at most {_maxBytes} bytes.");
+    /// <summary>
+    /// The rest of the body is never read, so the connection cannot carry another request: say so, or a client that
+    /// reuses it sees its next request fail while the server drops it.
+    /// </summary>
+    private IResult TooLarge(HttpRequest request)
+    {
+        request.HttpContext.Response.Headers.Connection = "close";
+        return ProblemResults.Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"A body has at most {_maxBytes} bytes.");
+    }
 }

@@ -67,11 +67,10 @@ internal sealed partial class ProjectionRunner : IDisposable
         _stopping = stopping;
         try
         {
-            _generation = await _store.OpenAsync(_definition, stopping);
-            Publish(_generation.Checkpoint);
-            var head = await _reader.ReadHeadAsync(stopping);
-            NoteHead(head);
-            _state = head <= Checkpoint ? ProjectionState.Running : ProjectionState.CatchingUp;
+            if (_generation is null)
+            {
+                await OpenAsync(stopping);
+            }
             while (!stopping.IsCancellationRequested)
             {
                 if (await FollowAsync(stopping))
@@ -85,6 +84,16 @@ internal sealed partial class ProjectionRunner : IDisposable
         }
         _state = ProjectionState.Stopped;
         _advanced.Notify();
+    }
+
+    /// <summary>Opens the serving tables (creating them on first use) and reads the checkpoint, so queries can run before the first batch.</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        _generation = await _store.OpenAsync(_definition, cancellationToken);
+        Publish(_generation.Checkpoint);
+        var head = await _reader.ReadHeadAsync(cancellationToken);
+        NoteHead(head);
+        _state = head <= Checkpoint ? ProjectionState.Running : ProjectionState.CatchingUp;
     }
 
     /// <summary>Waits until the checkpoint reaches <paramref name="position"/>; false when the projection failed short of it.</summary>

@@ -34,6 +34,16 @@ internal sealed class ProjectionHostedService(ProjectionRunners runners, Queries
     // The query bus and the metrics are taken here so that a configuration problem stops the host's start.
     private readonly object[] _started = [queries, metrics];
 
+    /// <summary>Opens every projection's tables before the host's start completes, then runs them in the background.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var runner in runners.All)
+        {
+            await runner.OpenAsync(cancellationToken);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(runners.All.Select(r => Task.Run(() => r.RunAsync(stoppingToken), CancellationToken.None)));
 }
