@@ -42,6 +42,10 @@ public sealed class AdminConsoleTests(ShopSite site)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Electronic signature audit trail");
         await ShopSite.ScreenshotAsync(page, "admin-signatures");
 
+        await page.GotoAsync("/admin/projections");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Projections");
+        await ShopSite.ScreenshotAsync(page, "admin-projections");
+
         await page.GotoAsync("/admin/live");
         // The script has drawn once it has marked how many samples it read.
         await Assertions.Expect(page.Locator("body[data-samples]")).ToHaveCountAsync(1);
@@ -55,7 +59,7 @@ public sealed class AdminConsoleTests(ShopSite site)
     public async Task a_read_or_partner_key_gets_a_403_page_and_never_the_console(string key, string scope)
     {
         var page = await site.SignedInPageAsync(key);
-        foreach (var path in new[] { "/admin/streams", "/admin/commands", "/admin/signatures", "/admin/live", "/admin/api/rates" })
+        foreach (var path in new[] { "/admin/streams", "/admin/projections", "/admin/commands", "/admin/signatures", "/admin/live", "/admin/api/rates", "/admin/api/projections" })
         {
             var response = await page.GotoAsync(path);
             Assert.Equal((int)HttpStatusCode.Forbidden, response!.Status);
@@ -78,5 +82,29 @@ public sealed class AdminConsoleTests(ShopSite site)
         await Assertions.Expect(page.Locator(".error")).ToHaveTextAsync("This API key is not valid.");
         await ShopSite.ScreenshotAsync(page, "sign-in-refused");
         await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task the_sign_in_cookie_is_http_only_and_same_site_strict_and_a_form_without_its_antiforgery_token_is_refused()
+    {
+        var page = await site.SignedInPageAsync(ShopSite.AdminKey);
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "tessera.auth");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+
+        // The browser's own cookies, but no antiforgery token: the form post is refused and nothing is appended.
+        var before = await HeadAsync(page);
+        var response = await page.APIRequest.PostAsync("/shop/orders", new APIRequestContextOptions
+        {
+            Form = page.APIRequest.CreateFormData().Set("customerName", "Mallory").Set("quantity", "1").Set("productId", Guid.NewGuid().ToString()),
+        });
+        Assert.Equal((int)HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal(before, await HeadAsync(page));
+    }
+
+    private static async Task<string> HeadAsync(IPage page)
+    {
+        await page.GotoAsync("/admin/streams");
+        return (await page.Locator("#head").TextContentAsync())!;
     }
 }

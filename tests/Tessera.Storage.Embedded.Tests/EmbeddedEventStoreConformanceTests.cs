@@ -17,3 +17,5 @@ public sealed class EmbeddedIdempotencyTests : IdempotencyTests<EmbeddedStoreHar
 public sealed class EmbeddedArgumentTests : ArgumentTests<EmbeddedStoreHarness>;
 
 public sealed class EmbeddedStreamLifecycleTests : StreamLifecycleTests<EmbeddedStoreHarness>;
+
+public sealed class EmbeddedStreamCatalogTests : StreamCatalogTests<EmbeddedStoreHarness>;

@@ -45,6 +45,7 @@ public static class AdminConsole
         admin.MapGet("/signatures", SignaturesAsync);
         admin.MapGet("/live", Live);
         admin.MapGet("/api/rates", Rates);
+        ProjectionConsole.Map(admin);
         return app;
     }
 
@@ -225,4 +226,5 @@ internal sealed record RatesReply(long Head, IReadOnlyList<RatePoint> AppendsPer
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(RatesReply))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<ProjectionRow>))]
 internal sealed partial class AdminJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

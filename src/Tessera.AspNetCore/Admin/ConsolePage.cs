@@ -48,6 +48,7 @@ internal static class ConsolePage
             ? Html.Of($"""
                 <nav>
                   <a href="/admin/streams">Streams</a>
+                  <a href="/admin/projections">Projections</a>
                   <a href="/admin/commands">Commands</a>
                   <a href="/admin/signatures">Signatures</a>
                   <a href="/admin/live">Live</a>

@@ -25,3 +25,5 @@ public sealed class InMemoryIdempotencyTests : IdempotencyTests<InMemoryStoreHar
 public sealed class InMemoryArgumentTests : ArgumentTests<InMemoryStoreHarness>;
 
 public sealed class InMemoryStreamLifecycleTests : StreamLifecycleTests<InMemoryStoreHarness>;
+
+public sealed class InMemoryStreamCatalogTests : StreamCatalogTests<InMemoryStoreHarness>;
