@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# HTTP load on the Shop host's `all` role with wrk (Debian package): accepted commands/s with p50/p99.
-# Usage: bench/http/run.sh [seconds] [connections]
+# HTTP load on the Shop host's `all` role with wrk (Debian package): accepted commands/s and cached queries/s with p50/p99.
+# Usage: bench/http/run.sh [seconds] [connections] [commands|queries|both]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 connections=${2:-64}
+mode=${3:-both}
 port=5180
 key="tsk_load_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 hash="sha256:$(printf '%s' "$key" | sha256sum | cut -d' ' -f1)"
@@ -22,7 +23,24 @@ host=$!
 trap 'kill $host 2>/dev/null; wait $host 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.2; done
 
-echo "== warm-up"
-wrk -t2 -c"$connections" -d5s -s bench/http/place-order.lua -H "X-Api-Key: $key" -H "Content-Type: application/json" "http://127.0.0.1:$port" >/dev/null
-echo "== shop.place-order, $connections connections, ${seconds}s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/http/place-order.lua -H "X-Api-Key: $key" -H "Content-Type: application/json" "http://127.0.0.1:$port"
+if [ "$mode" != queries ]; then
+  echo "== warm-up"
+  wrk -t2 -c"$connections" -d5s -s bench/http/place-order.lua -H "X-Api-Key: $key" -H "Content-Type: application/json" "http://127.0.0.1:$port" >/dev/null
+  echo "== shop.place-order, $connections connections, ${seconds}s"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/http/place-order.lua -H "X-Api-Key: $key" -H "Content-Type: application/json" "http://127.0.0.1:$port"
+fi
+if [ "$mode" != commands ]; then
+  # One order, read again and again: after the first answer the Read API serves it from the local query cache.
+  order=$(cat /proc/sys/kernel/random/uuid)
+  position=$(curl -fs -X POST "http://127.0.0.1:$port/commands/shop.place-order" -H "X-Api-Key: $key" -H "Content-Type: application/json" \
+    -d "{\"id\":\"$order\",\"customerId\":\"bench\",\"customerName\":\"Bench\",\"lines\":[{\"productId\":\"$(cat /proc/sys/kernel/random/uuid)\",\"productName\":\"P\",\"quantity\":1,\"unitPrice\":5}]}" \
+    | sed 's/.*"position":\([0-9]*\).*/\1/')
+  # The projections may still be catching up with the command load above: wait (up to 10 minutes) for the order.
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/queries/shop.get-order-summary?id=$order&minPosition=$position" -H "X-Api-Key: $key" >/dev/null && break
+  done
+  url="http://127.0.0.1:$port/queries/shop.get-order-summary?id=$order"
+  wrk -t2 -c"$connections" -d5s -H "X-Api-Key: $key" "$url" >/dev/null
+  echo "== GET shop.get-order-summary (cached), $connections connections, ${seconds}s"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "X-Api-Key: $key" "$url"
+fi

@@ -1,15 +1,28 @@
 using Lab;
+using Lab.ReadModels;
 using Tessera;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Security;
+using Tessera.ReadModels.Sqlite;
 using Tessera.Storage.Embedded;
+using Tessera.Storage.Postgres;
 
 // The Lab host: roles write, read, partner or all (--Tessera:Role=write), on 127.0.0.1:5090 unless --urls says otherwise.
+// The event store is the embedded one unless Tessera:Store says Postgres (with ConnectionStrings:Tessera).
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddTessera(tessera => tessera
-    .AddLab()
-    .UseConfiguredSigners(builder.Configuration)
-    .UseEmbeddedStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)));
+var roles = TesseraHosting.ParseRoles(builder.Configuration["Tessera:Role"]);
+builder.Services.AddTessera(tessera =>
+{
+    tessera
+        .AddLab()
+        .UseConfiguredSigners(builder.Configuration)
+        .UseConfiguredStore(builder.Configuration, services => services.AddEmbeddedEventStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)));
+    // Only a process that serves reads runs the projections and keeps a read DB of its own.
+    if ((roles & TesseraRoles.Read) != 0)
+    {
+        tessera.AddLabReadModels().UseSqliteReadModels(read => builder.Configuration.GetSection("Tessera:ReadModels").Bind(read));
+    }
+});
 builder.AddTesseraHost(defaultPort: 5090);
 
 var app = builder.Build();

@@ -11,6 +11,7 @@ public static class LabReadModels
     public static TesseraBuilder AddLabReadModels(this TesseraBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddJson(LabReadJsonContext.Default);
         builder.AddProjection<OpenTasksProjection>();
         builder.AddProjection<TaskSignaturesProjection>();
         builder.Query<ListOpenTasks>("lab.list-open-tasks").Reads<OpenTasksProjection>();
