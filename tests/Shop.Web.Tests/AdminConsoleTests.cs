@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -6,7 +8,7 @@ namespace Shop.Web.Tests;
 
 /// <summary>The admin console in a real browser: an order's stream, commands, signatures, the live chart; closed to read and partner keys.</summary>
 [Collection(ShopSiteCollection.Name)]
-public sealed class AdminConsoleTests(ShopSite site)
+public sealed partial class AdminConsoleTests(ShopSite site)
 {
     [Fact]
     public async Task the_console_shows_the_stream_of_an_order_placed_on_the_site()
@@ -32,6 +34,22 @@ public sealed class AdminConsoleTests(ShopSite site)
         await page.GotoAsync("/admin/commands?outcome=Accepted");
         await Assertions.Expect(page.Locator("#commands")).ToContainTextAsync("shop.place-order");
         await ShopSite.ScreenshotAsync(page, "admin-commands");
+    }
+
+    [Fact]
+    public async Task the_projections_page_shows_the_order_summaries_checkpoint_move_after_an_order_is_placed_on_the_site()
+    {
+        var page = await site.SignedInPageAsync(ShopSite.AdminKey);
+        var before = await CheckpointAsync(page, "order-summaries.v1");
+
+        await ShopPagesTests.PlaceOrderAsync(page, "Projection Pat", 1);
+        // The order page was read with the command's position, which the page prints.
+        var placedAt = long.Parse(Digits().Match((await page.Locator("#consistency").TextContentAsync())!).Value, CultureInfo.InvariantCulture);
+
+        var after = await CheckpointAsync(page, "order-summaries.v1");
+        Assert.True(after > before, $"checkpoint {after} did not move past {before}");
+        Assert.True(after >= placedAt, $"checkpoint {after} is before the order's position {placedAt}");
+        await ShopSite.ScreenshotAsync(page, "admin-projections-after-order");
     }
 
     [Fact]
@@ -101,6 +119,17 @@ public sealed class AdminConsoleTests(ShopSite site)
         Assert.Equal((int)HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(before, await HeadAsync(page));
     }
+
+    private static async Task<long> CheckpointAsync(IPage page, string projection)
+    {
+        await page.GotoAsync("/admin/projections");
+        var cell = page.Locator($"tr.projection[data-projection='{projection}'] td[data-cell='checkpoint']");
+        await Assertions.Expect(cell).ToHaveCountAsync(1);
+        return long.Parse((await cell.TextContentAsync())!.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
 
     private static async Task<string> HeadAsync(IPage page)
     {

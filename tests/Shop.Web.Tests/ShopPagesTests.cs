@@ -99,6 +99,20 @@ public sealed partial class ShopPagesTests(ShopSite site)
         await ShopSite.ScreenshotAsync(page, "shop-refund-signed");
     }
 
+    [Fact]
+    public async Task a_page_whose_read_models_have_not_reached_the_token_says_it_is_still_updating_instead_of_showing_old_data()
+    {
+        var page = await site.SignedInPageAsync(ShopSite.AdminKey);
+        var orderId = await PlaceOrderAsync(page, "Token Tess", 1);
+
+        // A position far beyond the head: the QueryBus waits its bound, then answers NotYetConsistent.
+        var response = await page.GotoAsync($"/shop/orders/{orderId}?minPosition=999999999");
+        Assert.Equal(503, response!.Status);
+        await Assertions.Expect(page.Locator("#still-updating")).ToContainTextAsync("Refresh in a moment");
+        await Assertions.Expect(page.Locator("#order-status")).ToHaveCountAsync(0);
+        await ShopSite.ScreenshotAsync(page, "shop-still-updating");
+    }
+
     internal static async Task<string> PlaceOrderAsync(IPage page, string name, int quantity)
     {
         await OpenOrderFormAsync(page);

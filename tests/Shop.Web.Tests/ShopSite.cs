@@ -131,6 +131,8 @@ public sealed class ShopSite : IAsyncLifetime
             $"--urls=http://127.0.0.1:{port}",
             "--Tessera:Role=all",
             $"--Tessera:EmbeddedStore:DataFolder={_dataFolder}",
+            // The read models live beside the fresh store, so no checkpoint of an earlier run's store is taken for this one.
+            $"--Tessera:ReadModels:DataFolder={Path.Combine(_dataFolder, "read-models")}",
             "--Tessera:Api:RequestsPerSecondPerKey=100000",
             $"--Tessera:Signers:alice={PasswordSignatureVerifier.HashPassword(AlicePassword, 1_000)}",
             "--Shop:RefundSignatureLimit=100",

@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Orders;
 using Shop.Products;
+using Shop.ReadModels.OrderSummaries;
 using Tessera.Aggregates;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Admin;
 using Tessera.Commands;
+using Tessera.Queries;
 
 namespace Shop.Host.Web;
 
@@ -19,7 +21,7 @@ internal static class ShopWeb
     public static WebApplicationBuilder AddShopWeb(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents();
-        builder.Services.AddSingleton<ShopReads>();
+        builder.Services.AddSingleton<ShopPageReads>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Shop").Get<ShopOptions>() ?? new ShopOptions());
         return builder;
     }
@@ -43,12 +45,17 @@ internal static class ShopWeb
         return app;
     }
 
-    private static async Task<IResult> CatalogAsync(HttpContext http, ShopReads reads) =>
-        Page<CatalogPage>(new { Categories = await reads.CatalogAsync(http.RequestAborted), UserName = http.User.Identity?.Name });
-
-    private static async Task<IResult> OrderFormAsync(HttpContext http, ShopReads reads, string? product)
+    private static async Task<IResult> CatalogAsync(HttpContext http, ShopPageReads reads, long? minPosition)
     {
-        if (!ProductId.TryParse(product, out var productId) || await reads.ProductAsync(productId, http.RequestAborted) is not { } found)
+        var catalog = await reads.CatalogAsync(minPosition, http.RequestAborted);
+        return catalog.NotYetConsistent
+            ? StillUpdating(http)
+            : Page<CatalogPage>(new { Categories = catalog.Value ?? [], UserName = http.User.Identity?.Name });
+    }
+
+    private static async Task<IResult> OrderFormAsync(HttpContext http, ShopPageReads reads, string? product)
+    {
+        if ((await reads.ProductAsync(product, http.RequestAborted)).Value is not { } found)
         {
             return Results.NotFound("No such product.");
         }
@@ -58,14 +65,14 @@ internal static class ShopWeb
 
     private static async Task<IResult> PlaceOrderAsync(
         HttpContext http,
-        ShopReads reads,
+        ShopPageReads reads,
         CommandBus bus,
         [FromForm] string? orderId,
         [FromForm] string? productId,
         [FromForm] string? customerName,
         [FromForm] string? quantity)
     {
-        if (!ProductId.TryParse(productId, out var product) || await reads.ProductAsync(product, http.RequestAborted) is not { } found)
+        if ((await reads.ProductAsync(productId, http.RequestAborted)).Value is not { } found)
         {
             return Results.NotFound("No such product.");
         }
@@ -89,25 +96,26 @@ internal static class ShopWeb
         {
             return Again(new FormState(values, formErrors, null, false), StatusCodes.Status422UnprocessableEntity);
         }
-        var command = new PlaceOrder(id, customer, customerName ?? string.Empty, [new OrderLine(found.Id, found.Name, count, found.Price)]);
+        var command = new PlaceOrder(id, customer, customerName ?? string.Empty, [new OrderLine(new ProductId(found.ProductId), found.Name, count, found.Price)]);
         var result = await bus.SendAsync(command, Context(http));
         return result.IsAccepted
             ? Results.Redirect($"/shop/orders/{id}?minPosition={result.Position.Value}&done=placed")
             : Again(Failed(values, result), StatusOf(result));
     }
 
-    private static async Task<IResult> OrderAsync(HttpContext http, ShopReads reads, ShopOptions options, string id, long? minPosition, string? done)
+    private static async Task<IResult> OrderAsync(HttpContext http, ShopPageReads reads, ShopOptions options, string id, long? minPosition, string? done)
     {
-        if (!OrderId.TryParse(id, out var orderId) || await reads.OrderAsync(orderId, http.RequestAborted) is not { } order)
+        if (!OrderId.TryParse(id, out var orderId))
         {
             return Results.NotFound("No such order.");
         }
-        return OrderPage(http, order, options, minPosition, Notice(done), null, null);
+        var read = await reads.OrderAsync(orderId, minPosition, http.RequestAborted);
+        return read.Value is { } order ? OrderPage(http, order, options, minPosition, Notice(done), null, null) : Unread(http, read.Status, "No such order.");
     }
 
-    private static async Task<IResult> PayAsync(HttpContext http, ShopReads reads, ShopOptions options, CommandBus bus, string id, [FromForm] string? amount, [FromForm] string? paymentReference)
+    private static async Task<IResult> PayAsync(HttpContext http, ShopPageReads reads, ShopOptions options, CommandBus bus, string id, [FromForm] string? amount, [FromForm] string? paymentReference)
     {
-        if (!OrderId.TryParse(id, out var orderId) || await reads.OrderAsync(orderId, http.RequestAborted) is not { } order)
+        if (!OrderId.TryParse(id, out var orderId) || (await reads.OrderAsync(orderId, null, http.RequestAborted)).Value is not { } order)
         {
             return Results.NotFound("No such order.");
         }
@@ -124,7 +132,7 @@ internal static class ShopWeb
 
     private static async Task<IResult> RefundAsync(
         HttpContext http,
-        ShopReads reads,
+        ShopPageReads reads,
         ShopOptions options,
         CommandBus bus,
         string id,
@@ -133,7 +141,7 @@ internal static class ShopWeb
         [FromForm] string? meaning,
         [FromForm] string? password)
     {
-        if (!OrderId.TryParse(id, out var orderId) || await reads.OrderAsync(orderId, http.RequestAborted) is not { } order)
+        if (!OrderId.TryParse(id, out var orderId) || (await reads.OrderAsync(orderId, null, http.RequestAborted)).Value is not { } order)
         {
             return Results.NotFound("No such order.");
         }
@@ -150,10 +158,26 @@ internal static class ShopWeb
             : OrderPage(http, order, options, null, null, null, Failed(values, result), StatusOf(result));
     }
 
-    private static async Task<IResult> MyOrdersAsync(HttpContext http, ShopReads reads, long? minPosition)
+    private static async Task<IResult> MyOrdersAsync(HttpContext http, ShopPageReads reads, long? minPosition)
     {
-        var orders = await reads.OrdersOfAsync(http.User.Identity?.Name ?? string.Empty, http.RequestAborted);
-        return Page<MyOrdersPage>(new { Orders = orders, MinPosition = minPosition, UserName = http.User.Identity?.Name });
+        if (!CustomerId.TryParse(http.User.Identity?.Name, out var customer))
+        {
+            return Page<MyOrdersPage>(new { Orders = Array.Empty<OrderSummary>(), MinPosition = minPosition, UserName = http.User.Identity?.Name });
+        }
+        var orders = await reads.OrdersOfAsync(customer, minPosition, http.RequestAborted);
+        return orders.NotYetConsistent
+            ? StillUpdating(http)
+            : Page<MyOrdersPage>(new { Orders = orders.Value ?? [], MinPosition = minPosition, UserName = http.User.Identity?.Name });
+    }
+
+    private static IResult Unread(HttpContext http, QueryStatus status, string notFound) =>
+        status == QueryStatus.NotYetConsistent ? StillUpdating(http) : Results.NotFound(notFound);
+
+    // 503 with Retry-After: the data is on its way, and the page says so rather than showing what was there before.
+    private static RazorComponentResult<StillUpdatingPage> StillUpdating(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Page<StillUpdatingPage>(new { Url = http.Request.Path + http.Request.QueryString, UserName = http.User.Identity?.Name }, StatusCodes.Status503ServiceUnavailable);
     }
 
     private static RazorComponentResult<OrderPage> OrderPage(HttpContext http, OrderView order, ShopOptions options, long? minPosition, string? notice, FormState? pay, FormState? refund, int status = StatusCodes.Status200OK) =>

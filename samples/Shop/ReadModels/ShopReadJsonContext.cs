@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Shop.ReadModels.Catalog;
 using Shop.ReadModels.Categories;
+using Shop.ReadModels.OrderDetails;
 using Shop.ReadModels.OrderSummaries;
 using Shop.ReadModels.ProductSales;
 
@@ -19,4 +21,12 @@ namespace Shop.ReadModels;
 [JsonSerializable(typeof(CategoryNameCheck))]
 [JsonSerializable(typeof(GetProductSales))]
 [JsonSerializable(typeof(IReadOnlyList<ProductSalesDay>))]
+[JsonSerializable(typeof(ListProducts))]
+[JsonSerializable(typeof(GetProduct))]
+[JsonSerializable(typeof(CatalogProduct))]
+[JsonSerializable(typeof(IReadOnlyList<CatalogProduct>))]
+[JsonSerializable(typeof(ListOrderLines))]
+[JsonSerializable(typeof(ListOrderSteps))]
+[JsonSerializable(typeof(IReadOnlyList<OrderDetailLine>))]
+[JsonSerializable(typeof(IReadOnlyList<OrderStep>))]
 internal sealed partial class ShopReadJsonContext : JsonSerializerContext;

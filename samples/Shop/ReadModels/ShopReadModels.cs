@@ -1,4 +1,6 @@
+using Shop.ReadModels.Catalog;
 using Shop.ReadModels.Categories;
+using Shop.ReadModels.OrderDetails;
 using Shop.ReadModels.OrderSummaries;
 using Shop.ReadModels.ProductSales;
 using Tessera;
@@ -16,6 +18,8 @@ public static class ShopReadModels
         builder.AddProjection<OrderSummariesProjection>();
         builder.AddProjection<CategoryListProjection>();
         builder.AddProjection<ProductSalesProjection>();
+        builder.AddProjection<CatalogProjection>();
+        builder.AddProjection<OrderDetailsProjection>();
 
         builder.Query<GetOrderSummary>("shop.get-order-summary").Reads<OrderSummariesProjection>();
         builder.Query<ListOrdersByCustomer>("shop.list-orders-by-customer").Reads<OrderSummariesProjection>();
@@ -28,6 +32,14 @@ public static class ShopReadModels
 
         builder.Query<GetProductSales>("shop.get-product-sales").Reads<ProductSalesProjection>();
         builder.AddQueryHandler<ProductSalesQueries>();
+
+        builder.Query<ListProducts>("shop.list-products").Reads<CatalogProjection>();
+        builder.Query<GetProduct>("shop.get-product").Reads<CatalogProjection>();
+        builder.AddQueryHandler<CatalogQueries>();
+
+        builder.Query<ListOrderLines>("shop.list-order-lines").Reads<OrderDetailsProjection>();
+        builder.Query<ListOrderSteps>("shop.list-order-steps").Reads<OrderDetailsProjection>();
+        builder.AddQueryHandler<OrderDetailQueries>();
         return builder;
     }
 }
