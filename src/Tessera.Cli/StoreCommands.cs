@@ -20,20 +20,20 @@ internal static class StoreCommands
         args.NoOthers("--data", "--category");
         var category = args.Option("--category");
         await using var store = Open(args);
-        var streams = new SortedDictionary<string, (long Events, long LastPosition)>(StringComparer.Ordinal);
-        // The contract has no stream catalog: a scan of the log, page by page, is exact and needs no extra index.
-        await foreach (var e in ReadAllAsync(store, GlobalPosition.Start))
+        // The store's own catalog (its index), not a scan of every event: listing stays quick on a large log.
+        var streams = new List<StreamInfo>();
+        StreamCatalogPage page;
+        do
         {
-            if (category is null || e.Stream.Category == category)
-            {
-                var seen = streams.GetValueOrDefault(e.Stream.Value);
-                streams[e.Stream.Value] = (seen.Events + 1, e.Position.Value);
-            }
+            page = await store.ListStreamsAsync(category, nameContains: null, streams.Count, StreamCatalogQuery.MaxPageSize);
+            streams.AddRange(page.Streams);
         }
+        while (page.Streams.Count > 0 && streams.Count < page.TotalMatching);
+        streams.Sort((a, b) => string.CompareOrdinal(a.Name.Value, b.Name.Value));
         output.WriteLine($"{"stream",-60} {"events",8} {"last position",14}");
-        foreach (var (stream, (events, last)) in streams)
+        foreach (var stream in streams)
         {
-            output.WriteLine($"{stream,-60} {events,8} {last,14}");
+            output.WriteLine($"{stream.Name.Value,-60} {stream.LastVersion.Value + 1,8} {stream.LastPosition.Value,14}");
         }
         output.WriteLine($"{streams.Count} stream(s)");
         return 0;
