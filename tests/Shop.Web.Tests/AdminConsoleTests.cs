@@ -92,6 +92,8 @@ public sealed partial class AdminConsoleTests(ShopSite site)
     public async Task without_signing_in_the_console_sends_the_browser_to_the_sign_in_page()
     {
         var context = await site.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = site.BaseAddress.ToString() });
+        context.SetDefaultTimeout(ShopSite.BusyMachineTimeout);
+        context.SetDefaultNavigationTimeout(ShopSite.BusyMachineTimeout);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/admin/streams");
         Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);

@@ -109,10 +109,16 @@ public sealed class ShopSite : IAsyncLifetime
         }
     }
 
+    /// <summary>How long a page may take to load or an element to appear (Playwright's default is 30 s).</summary>
+    public const float BusyMachineTimeout = 120_000;
+
     /// <summary>A fresh browser context (its own cookies) with a page signed in with <paramref name="key"/>.</summary>
     public async Task<IPage> SignedInPageAsync(string key)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // CI runs the test projects side by side on two cores: give pages time to load rather than fail on a busy machine.
+        context.SetDefaultTimeout(BusyMachineTimeout);
+        context.SetDefaultNavigationTimeout(BusyMachineTimeout);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/sign-in");
         await page.FillAsync("#key", key);
