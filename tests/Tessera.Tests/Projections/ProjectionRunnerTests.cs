@@ -36,6 +36,7 @@ public sealed class ProjectionRunnerTests
         var bus = provider.GetRequiredService<CommandBus>();
         var id = AccountId.New();
         var opened = await bus.SendAsync(new OpenAccount(id, "ann"), Teller);
+        Assert.True(await provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(opened.Position, Long));
 
         var result = await provider.GetRequiredService<QueryBus>().QueryAsync(new GetBalance(id), new GlobalPosition(opened.Position.Value + 5));
 
