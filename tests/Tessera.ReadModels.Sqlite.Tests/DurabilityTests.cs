@@ -87,6 +87,39 @@ public sealed class DurabilityTests
         Assert.EndsWith(".g2.db", Directory.GetFiles(folder.Path, "order-summaries.v1.g*.db")[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task read_models_built_from_another_store_stop_with_a_clear_error_until_rebuilt_from_this_one()
+    {
+        using var folder = new TempFolder();
+        await using (var other = await ShopReadSide.StartAsync(folder.Path, new InMemoryEventStore()))
+        {
+            Assert.True(await other.Provider.GetRequiredService<ProjectionAdmin>().WaitForPositionAsync(await other.SeedAsync(20), Long));
+        }
+        var store = new InMemoryEventStore();
+        await using var shop = await ShopReadSide.StartAsync(folder.Path, store);
+        var admin = shop.Provider.GetRequiredService<ProjectionAdmin>();
+        var queries = shop.Provider.GetRequiredService<QueryBus>();
+        var head = await shop.SeedAsync(2, "Maps");
+
+        var status = await admin.WaitForStateAsync("order-summaries.v1", ProjectionState.Failed);
+        Assert.Contains("beyond the event store's head", status.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(GlobalPosition.Start, status.Checkpoint);
+        var answer = await queries.QueryAsync(new ListOrdersByStatus(Shop.Orders.OrderStatus.Placed, 1, 100), head);
+        Assert.Equal(QueryStatus.NotYetConsistent, answer.Status);
+        Assert.Equal(ProjectionActionResult.Done, admin.Retry("order-summaries.v1"));
+        Assert.Equal(ProjectionState.Failed, (await admin.WaitForStateAsync("order-summaries.v1", ProjectionState.Failed)).State);
+
+        Assert.Equal(ProjectionActionResult.Done, admin.StartRebuild("order-summaries.v1"));
+        while ((await admin.GetAsync("order-summaries.v1"))!.Rebuild!.State == RebuildState.Running)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(await admin.WaitForPositionAsync(head, Long, "order-summaries.v1"));
+        var page = await queries.QueryAsync(new ListOrdersByStatus(Shop.Orders.OrderStatus.Placed, 1, 100), head);
+        Assert.Equal(QueryStatus.Ok, page.Status);
+        Assert.Single(page.Value!.Items);
+    }
+
     /// <summary>Every row of every read-model table, as text, in a fixed order.</summary>
     private static async Task<List<string>> DumpAsync(ShopReadSide side)
     {
@@ -124,7 +157,7 @@ internal static class AdminWaits
             {
                 return status;
             }
-            await Task.Yield();
+            await Task.Delay(5);
         }
     }
 }

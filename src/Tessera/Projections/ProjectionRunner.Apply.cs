@@ -103,6 +103,12 @@ internal sealed partial class ProjectionRunner
                 {
                     Publish(position);
                 }
+                if (_foreign)
+                {
+                    // The tables from another store are gone: follow this store from the start into the fresh ones.
+                    _foreign = false;
+                    Resume();
+                }
             }
             finally
             {

@@ -35,6 +35,7 @@ internal sealed partial class ProjectionRunner : IDisposable
     private TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationToken _stopping;
     private volatile bool _anySkipped;
+    private volatile bool _foreign;
 
     public ProjectionRunner(ProjectionDefinition definition, IReadModelStore store, IEventReader reader, MessageSerializer serializer, ProjectionRunnerSettings settings)
     {
@@ -73,6 +74,16 @@ internal sealed partial class ProjectionRunner : IDisposable
             }
             while (!stopping.IsCancellationRequested)
             {
+                if (_foreign)
+                {
+                    // Stopped at open: a retry checks the tables again, a rebuild replaced them and clears the flag.
+                    await _resume.Task.WaitAsync(stopping);
+                    if (_foreign)
+                    {
+                        await OpenAsync(stopping);
+                    }
+                    continue;
+                }
                 if (await FollowAsync(stopping))
                 {
                     await _resume.Task.WaitAsync(stopping);
@@ -90,8 +101,19 @@ internal sealed partial class ProjectionRunner : IDisposable
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         _generation = await _store.OpenAsync(_definition, cancellationToken);
-        Publish(_generation.Checkpoint);
         var head = await _reader.ReadHeadAsync(cancellationToken);
+        if (_generation.Checkpoint > head)
+        {
+            // Tables that claim events this store does not have were built from another store (or the store lost its
+            // tail): serving them would count every token up to their checkpoint as reached. Stop until rebuilt.
+            _foreign = true;
+            Publish(GlobalPosition.Start);
+            Fail(new ProjectionError(Guid.Empty, _generation.Checkpoint, string.Empty,
+                $"The read model's checkpoint {_generation.Checkpoint.Value} is beyond the event store's head {head.Value}: its tables were built from another event store, or the store lost events. Rebuild the projection."));
+            return;
+        }
+        _foreign = false;
+        Publish(_generation.Checkpoint);
         NoteHead(head);
         _state = head <= Checkpoint ? ProjectionState.Running : ProjectionState.CatchingUp;
     }
