@@ -14,7 +14,7 @@ namespace Shop.Web.Tests;
 /// The real Shop host (its own process, all roles) on a free loopback port with a temp data folder, a seeded catalog,
 /// and Debian's Chromium driven headless by Playwright with no browser download.
 /// </summary>
-public sealed class ShopSite : IAsyncLifetime
+public class ShopSite : IAsyncLifetime
 {
     public const string AdminKey = "tsk_web_admin_key";
     public const string ReaderKey = "tsk_web_reader_key";
@@ -59,6 +59,7 @@ public sealed class ShopSite : IAsyncLifetime
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Http.BaseAddress = BaseAddress;
+        await PrepareStoreAsync(_dataFolder);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -108,6 +109,9 @@ public sealed class ShopSite : IAsyncLifetime
             Directory.Delete(_dataFolder, recursive: true);
         }
     }
+
+    /// <summary>Runs before the host starts, with the store folder it will open: a subclass may put events there first.</summary>
+    protected virtual Task PrepareStoreAsync(string dataFolder) => Task.CompletedTask;
 
     /// <summary>How long a page may take to load or an element to appear (Playwright's default is 30 s).</summary>
     public const float BusyMachineTimeout = 120_000;
