@@ -127,7 +127,9 @@ public class ShopSite : IAsyncLifetime
         await page.GotoAsync("/sign-in");
         await page.FillAsync("#key", key);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // Wait for the redirect to commit, not for its page's load event: a full run once waited 120 s here for a load
+        // event of a page that had already gone network-idle. Every caller goes on with a navigation or an auto-waiting check.
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 
