@@ -20,8 +20,8 @@ builder.Services.AddTessera(tessera =>
         .UseConfiguredSigners(builder.Configuration)
         .AddAdminConsole()
         .UseConfiguredStore(builder.Configuration, services => services.AddEmbeddedEventStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)));
-    // Only a process that serves reads runs the projections and keeps a read DB of its own.
-    if ((roles & (TesseraRoles.Read | TesseraRoles.Web)) != 0)
+    // Only a process that serves reads (partner queries included) runs the projections and keeps a read DB of its own.
+    if ((roles & (TesseraRoles.Read | TesseraRoles.Web | TesseraRoles.Partner)) != 0)
     {
         tessera.AddShopReadModels().UseSqliteReadModels(read => builder.Configuration.GetSection("Tessera:ReadModels").Bind(read));
     }

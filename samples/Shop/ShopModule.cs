@@ -16,6 +16,7 @@ public static class ShopModule
         options ??= new ShopOptions();
         builder.AddJson(ShopJsonContext.Default);
         builder.AddJson(Partners.PartnerJsonContext.Default);
+        builder.AddJson(Partners.PartnerQueryJsonContext.Default);
         builder.Events.AddShopEvents();
 
         builder.Command<PlaceOrder>("shop.place-order")

@@ -18,6 +18,9 @@ public sealed class TesseraApiOptions
     /// <summary>The API keys, each stored as a hash with its scopes and the user and roles it acts as.</summary>
     public List<ApiKeyOptions> Keys { get; set; } = [];
 
+    /// <summary>When set, JWT bearer tokens from this issuer are accepted beside the API keys.</summary>
+    public Security.TesseraJwtOptions? Jwt { get; set; }
+
     /// <summary>When set, a random key with every scope is made at start-up and printed, for trying the host out.</summary>
     public DevelopmentKeyOptions? DevelopmentKey { get; set; }
 

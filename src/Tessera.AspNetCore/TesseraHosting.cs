@@ -72,9 +72,13 @@ public static class TesseraHosting
             builder.Services.AddSingleton(new DevelopmentKey(key, development.User));
         }
         builder.Services.AddSingleton(new ApiKeyRing(keys));
-        builder.Services.AddAuthentication(BrowserSignIn.DefaultScheme)
+        var authentication = builder.Services.AddAuthentication(BrowserSignIn.DefaultScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddBrowserSignIn();
+            .AddBrowserSignIn(bearer: options.Jwt is not null);
+        if (options.Jwt is { } jwt)
+        {
+            authentication.AddTesseraJwt(jwt);
+        }
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: an endpoint nobody remembered to protect still needs a key.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

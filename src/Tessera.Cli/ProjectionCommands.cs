@@ -1,10 +1,16 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Tessera.ReadModels.Sqlite;
+using Tessera.Storage;
+using Tessera.Storage.Embedded;
 
 namespace Tessera.Cli;
 
-/// <summary>Projection status and rebuild through a running host's Read API (GET /projections, POST /projections/{name}/rebuild).</summary>
+/// <summary>
+/// Projection status and rebuild through a running host's Read API (GET /projections, POST /projections/{name}/rebuild),
+/// and status read straight from a store folder and a read-model folder, read-only, beside a running host or without one.
+/// </summary>
 internal static class ProjectionCommands
 {
     /// <summary>The environment variable read when --key is not given, so a key stays out of shell history.</summary>
@@ -12,20 +18,76 @@ internal static class ProjectionCommands
 
     public static async Task<int> StatusAsync(Arguments args, TextWriter output, CancellationToken cancellationToken = default)
     {
+        if (args.Option("--data") is not null || args.Option("--read-models") is not null)
+        {
+            return await FolderStatusAsync(args, output, cancellationToken);
+        }
         args.NoOthers("--host", "--key");
+        if (args.Option("--host") is null)
+        {
+            throw new UsageException("--host is required (a running host), or --data <store folder> with --read-models <folder>.");
+        }
         using var http = Client(args);
         using var document = await GetJsonAsync(http, "projections", cancellationToken);
-        output.WriteLine($"{"projection",-32} {"state",-11} {"checkpoint",11} {"head",11} {"lag",9} {"lag s",8}  error");
+        Header(output);
         foreach (var p in document.RootElement.EnumerateArray())
         {
             var error = p.GetProperty("error") is { ValueKind: JsonValueKind.Object } e
                 ? $"event {e.GetProperty("position").GetInt64()} ({e.GetProperty("eventType").GetString()}): {e.GetProperty("message").GetString()}"
                 : string.Empty;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{p.GetProperty("name").GetString(),-32} {p.GetProperty("state").GetString(),-11} {p.GetProperty("checkpoint").GetInt64(),11} {p.GetProperty("head").GetInt64(),11} {p.GetProperty("lagEvents").GetInt64(),9} {p.GetProperty("lagSeconds").GetDouble(),8:0.000}  {error}"));
+            Row(output, p.GetProperty("name").GetString()!, p.GetProperty("state").GetString()!, p.GetProperty("checkpoint").GetInt64(), p.GetProperty("head").GetInt64(), p.GetProperty("lagEvents").GetInt64(), p.GetProperty("lagSeconds").GetDouble(), error);
         }
         return 0;
     }
+
+    /// <summary>
+    /// The same table from the folders: checkpoints from the read-model files, the head from the store, both opened
+    /// read-only. A host's failed state lives in its memory only, so this shows CaughtUp, Behind or Ahead instead.
+    /// </summary>
+    private static async Task<int> FolderStatusAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        args.NoOthers("--data", "--read-models");
+        var data = args.Required("--data");
+        var readModels = args.Required("--read-models");
+        if (!Directory.Exists(data))
+        {
+            throw new UsageException($"There is no data folder at {data}.");
+        }
+        if (!Directory.Exists(readModels))
+        {
+            throw new UsageException($"There is no read-model folder at {readModels}.");
+        }
+        var checkpoints = SqliteCheckpoints.Read(readModels);
+        await using var store = new EmbeddedEventStore(new EmbeddedStoreOptions { DataFolder = data, ReadOnlyFollower = true });
+        var head = await store.ReadHeadAsync(cancellationToken);
+        var now = TimeProvider.System.GetUtcNow();
+        Header(output);
+        foreach (var c in checkpoints)
+        {
+            var lag = Math.Max(0, head.Value - c.Checkpoint.Value);
+            var (state, error) = c.Checkpoint > head
+                ? ("Ahead", "the checkpoint is past the store's head: this read DB was built from another store")
+                : (lag == 0 ? "CaughtUp" : "Behind", string.Empty);
+            var lagSeconds = lag > 0 && c.Checkpoint > GlobalPosition.Start
+                ? Math.Max(0, (now - await TimeOfAsync(store, c.Checkpoint, cancellationToken)).TotalSeconds)
+                : 0;
+            Row(output, c.Projection, state, c.Checkpoint.Value, head.Value, lag, lagSeconds, error);
+        }
+        return 0;
+    }
+
+    /// <summary>When the last event a projection applied was recorded: its lag in time, as the host reports it.</summary>
+    private static async Task<DateTimeOffset> TimeOfAsync(EmbeddedEventStore store, GlobalPosition position, CancellationToken cancellationToken)
+    {
+        var slice = await store.ReadAllAsync(new GlobalPosition(position.Value - 1), 1, cancellationToken);
+        return slice.Events.Count == 1 ? slice.Events[0].Metadata.Time : DateTimeOffset.MinValue;
+    }
+
+    private static void Header(TextWriter output) =>
+        output.WriteLine($"{"projection",-32} {"state",-11} {"checkpoint",11} {"head",11} {"lag",9} {"lag s",8}  error");
+
+    private static void Row(TextWriter output, string name, string state, long checkpoint, long head, long lag, double lagSeconds, string error) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {state,-11} {checkpoint,11} {head,11} {lag,9} {lagSeconds,8:0.000}  {error}"));
 
     public static async Task<int> RebuildAsync(Arguments args, TextWriter output, TimeSpan poll, CancellationToken cancellationToken = default)
     {

@@ -13,9 +13,12 @@ internal static class TesseraCommand
         tessera verify        --data <folder>
         tessera repair        --data <folder>
         tessera projections status            --host <url> [--key <api key>]
+        tessera projections status            --data <folder> --read-models <folder>
         tessera projections rebuild <name>    --host <url> [--key <api key>]
 
-        A data folder is an embedded store's folder; the host that uses it must be stopped first.
+        A data folder is an embedded store's folder. streams, events and projections status open it read-only, beside
+        a running host; verify and repair need the host stopped. --read-models is a host's read-model folder
+        (Tessera:ReadModels:DataFolder), opened read-only too.
         --host is a running Shop or Lab host (read role); the key (or TESSERA_API_KEY) needs the read scope,
         and admin for rebuild.
         """;

@@ -25,7 +25,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
         SqliteTypeHandlers.Add();
         _folder = Path.GetFullPath(options.DataFolder);
         Directory.CreateDirectory(_folder);
-        _catalog = new SqliteConnection($"Data Source={Path.Combine(_folder, "catalog.db")};Pooling=False");
+        _catalog = new SqliteConnection($"Data Source={Path.Combine(_folder, SqliteCheckpoints.CatalogFile)};Pooling=False");
         _catalog.Open();
         Execute(_catalog, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS serving (projection TEXT PRIMARY KEY, generation INTEGER NOT NULL);");
     }
@@ -226,7 +226,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
         }
     }
 
-    private string FileOf(string projection, int number) => Path.Combine(_folder, $"{projection}.g{number}.db");
+    private string FileOf(string projection, int number) => Path.Combine(_folder, SqliteCheckpoints.FileName(projection, number));
 
     private string ReadConnectionString(string projection, int number) => $"Data Source={FileOf(projection, number)};Mode=ReadOnly;Pooling=True";
 

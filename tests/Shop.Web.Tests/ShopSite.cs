@@ -14,7 +14,7 @@ namespace Shop.Web.Tests;
 /// The real Shop host (its own process, all roles) on a free loopback port with a temp data folder, a seeded catalog,
 /// and Debian's Chromium driven headless by Playwright with no browser download.
 /// </summary>
-public sealed class ShopSite : IAsyncLifetime
+public class ShopSite : IAsyncLifetime
 {
     public const string AdminKey = "tsk_web_admin_key";
     public const string ReaderKey = "tsk_web_reader_key";
@@ -59,6 +59,7 @@ public sealed class ShopSite : IAsyncLifetime
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Http.BaseAddress = BaseAddress;
+        await PrepareStoreAsync(_dataFolder);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -109,6 +110,9 @@ public sealed class ShopSite : IAsyncLifetime
         }
     }
 
+    /// <summary>Runs before the host starts, with the store folder it will open: a subclass may put events there first.</summary>
+    protected virtual Task PrepareStoreAsync(string dataFolder) => Task.CompletedTask;
+
     /// <summary>How long a page may take to load or an element to appear (Playwright's default is 30 s).</summary>
     public const float BusyMachineTimeout = 120_000;
 
@@ -123,7 +127,9 @@ public sealed class ShopSite : IAsyncLifetime
         await page.GotoAsync("/sign-in");
         await page.FillAsync("#key", key);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // Wait for the redirect to commit, not for its page's load event: a full run once waited 120 s here for a load
+        // event of a page that had already gone network-idle. Every caller goes on with a navigation or an auto-waiting check.
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 

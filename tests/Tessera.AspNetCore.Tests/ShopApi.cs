@@ -51,6 +51,7 @@ public class ShopApi : IAsyncLifetime
             .. Key(3, "partner", PartnerKey, "acme", ["partner"], ["partner"]),
             .. Key(4, "slow", SlowKey, "sam", ["write"], ["staff"]),
             new("Tessera:Api:Keys:4:RequestsPerSecond", "2"),
+            .. MoreSettings(),
         ]);
         Store = CreateStore();
         builder.Services.AddSingleton(Store);
@@ -68,6 +69,9 @@ public class ShopApi : IAsyncLifetime
     }
 
     protected virtual IEventStore CreateStore() => new InMemoryEventStore();
+
+    /// <summary>Configuration a fixture adds to the keys and limits above.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
 
     public async Task DisposeAsync()
     {

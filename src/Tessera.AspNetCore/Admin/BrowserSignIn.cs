@@ -35,12 +35,14 @@ public static class BrowserSignIn
     private const string SignOutPath = "/sign-out";
 
     /// <summary>Adds the cookie and the scheme that picks the API key or the cookie; called by AddTesseraHost.</summary>
-    internal static AuthenticationBuilder AddBrowserSignIn(this AuthenticationBuilder authentication)
+    internal static AuthenticationBuilder AddBrowserSignIn(this AuthenticationBuilder authentication, bool bearer = false)
     {
-        authentication.AddPolicyScheme(DefaultScheme, "API key or sign-in cookie", options =>
+        authentication.AddPolicyScheme(DefaultScheme, "API key, bearer token or sign-in cookie", options =>
             options.ForwardDefaultSelector = context =>
-                // A request with a key is an API call; only without one does the cookie count.
-                HasApiKey(context.Request) || !context.Request.Cookies.ContainsKey(CookieName) ? ApiKeyAuthenticationHandler.SchemeName : CookieScheme);
+                // A request with a key or a token is an API call; only without either does the cookie count.
+                bearer && JwtBearerAuthentication.IsBearer(context.Request) ? JwtBearerAuthentication.SchemeName
+                : HasApiKey(context.Request) || !context.Request.Cookies.ContainsKey(CookieName) ? ApiKeyAuthenticationHandler.SchemeName
+                : CookieScheme);
         authentication.AddCookie(CookieScheme, options =>
         {
             options.Cookie.Name = CookieName;

@@ -74,7 +74,7 @@ public static class ReadApiEndpoints
     }
 
     /// <summary>The body is hashed into a strong ETag, so a client that has this answer gets 304 and no body.</summary>
-    private static IResult Answer(HttpContext http, object value, Type type, JsonSerializerOptions options)
+    internal static IResult Answer(HttpContext http, object value, Type type, JsonSerializerOptions options)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(type));
         Span<byte> hash = stackalloc byte[16];
@@ -92,7 +92,7 @@ public static class ReadApiEndpoints
         return Results.Bytes(body, "application/json");
     }
 
-    private static IResult NotYetConsistent(HttpResponse response, GlobalPosition asked, GlobalPosition reached)
+    internal static IResult NotYetConsistent(HttpResponse response, GlobalPosition asked, GlobalPosition reached)
     {
         response.Headers.RetryAfter = "1";
         return Results.Problem(
@@ -102,7 +102,7 @@ public static class ReadApiEndpoints
             extensions: new Dictionary<string, object?> { [MinPositionParameter] = asked.Value, ["reached"] = reached.Value });
     }
 
-    private static bool TryMinPosition(HttpRequest request, out GlobalPosition? position, out IResult? problem)
+    internal static bool TryMinPosition(HttpRequest request, out GlobalPosition? position, out IResult? problem)
     {
         position = null;
         problem = null;
@@ -131,7 +131,14 @@ public static class ReadApiEndpoints
     /// booleans as literals, repeated parameters as arrays), then binds through the same strict reader as command bodies,
     /// so a missing or ill-typed field is a 400 naming it. Parameters the query does not have are refused, not ignored.
     /// </summary>
-    internal static (object? Value, IResult? Problem) BindQuery(IQueryCollection parameters, Type type, JsonBodyReader reader)
+    internal static (object? Value, IResult? Problem) BindQuery(IQueryCollection parameters, Type type, JsonBodyReader reader) =>
+        BindParameters(parameters, type, reader, ignoreUnknown: false);
+
+    /// <summary>
+    /// Binds parameters (query string, route values) as <see cref="BindQuery"/> does; with <paramref name="ignoreUnknown"/>
+    /// a parameter the type does not have is skipped instead of refused, as tolerant partner contracts need.
+    /// </summary>
+    internal static (object? Value, IResult? Problem) BindParameters(IEnumerable<KeyValuePair<string, StringValues>> parameters, Type type, JsonBodyReader reader, bool ignoreUnknown)
     {
         var info = reader.Options.GetTypeInfo(type);
         var unknown = new List<string>();
@@ -156,7 +163,7 @@ public static class ReadApiEndpoints
             }
             json.WriteEndObject();
         }
-        if (unknown.Count > 0)
+        if (unknown.Count > 0 && !ignoreUnknown)
         {
             var known = string.Join(", ", info.Properties.Select(p => p.Name).Append(MinPositionParameter));
             return (null, ProblemResults.BadBody($"Unknown query parameters: {string.Join(", ", unknown)}. This query takes: {known}.", [.. unknown]));
