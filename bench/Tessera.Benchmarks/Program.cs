@@ -17,6 +17,8 @@ internal static class Program
                 return await PostgresAppendLoad.RunAsync(rest);
             case "store":
                 return await Store.StoreBench.RunAsync(rest);
+            case "fanout":
+                return await FanOut.FanOutHarness.RunAsync(rest);
             case "readside":
                 return await ReadSide.ReadSideHarness.RunAsync(rest);
             default:

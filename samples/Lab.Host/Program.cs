@@ -3,12 +3,14 @@ using Lab.ReadModels;
 using Tessera;
 using Tessera.AspNetCore;
 using Tessera.AspNetCore.Security;
+using Tessera.Nats;
 using Tessera.ReadModels.Sqlite;
 using Tessera.Storage.Embedded;
 using Tessera.Storage.Postgres;
 
 // The Lab host: roles write, read, partner or all (--Tessera:Role=write), on 127.0.0.1:5090 unless --urls says otherwise.
-// The event store is the embedded one unless Tessera:Store says Postgres (with ConnectionStrings:Tessera).
+// The event store is the embedded one unless Tessera:Store says Postgres (with ConnectionStrings:Tessera); Tessera:Nats:Relay=true
+// publishes it to NATS, and Tessera:ReadSource=Nats feeds a read host from NATS with no event store (src/Tessera.Nats/JETSTREAM.md).
 var builder = WebApplication.CreateBuilder(args);
 var roles = TesseraHosting.ParseRoles(builder.Configuration["Tessera:Role"]);
 builder.Services.AddTessera(tessera =>
@@ -16,7 +18,8 @@ builder.Services.AddTessera(tessera =>
     tessera
         .AddLab()
         .UseConfiguredSigners(builder.Configuration)
-        .UseConfiguredStore(builder.Configuration, services => services.AddEmbeddedEventStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)));
+        .UseConfiguredStore(builder.Configuration, services => services.AddEmbeddedEventStore(store => builder.Configuration.GetSection(EmbeddedStoreOptions.SectionName).Bind(store)))
+        .UseConfiguredFanOut(builder.Configuration);
     // Only a process that serves reads runs the projections and keeps a read DB of its own.
     if ((roles & TesseraRoles.Read) != 0)
     {

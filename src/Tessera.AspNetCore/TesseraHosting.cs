@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
@@ -18,6 +19,7 @@ using Tessera.AspNetCore.Security;
 using Tessera.AspNetCore.WriteApi;
 using Tessera.Commands;
 using Tessera.Queries;
+using Tessera.Storage;
 
 namespace Tessera.AspNetCore;
 
@@ -128,8 +130,11 @@ public static class TesseraHosting
         ArgumentNullException.ThrowIfNull(app);
         var roles = ParseRoles(app.Configuration["Tessera:Role"]);
         app.UseExceptionHandler(error => error.Run(context =>
-            // No exception text or stack trace ever leaves the host.
-            ProblemResults.Write(context, StatusCodes.Status500InternalServerError, "Internal error", "The request failed; the host logged the details.")));
+            // No exception text or stack trace ever leaves the host; a store that cannot serve (closing, failed, or absent on
+            // a read host fed by NATS) is a 503 with a fixed reason, not a 500.
+            context.Features.Get<IExceptionHandlerFeature>()?.Error is EventStoreUnavailableException
+                ? ProblemResults.Write(context, StatusCodes.Status503ServiceUnavailable, "Event store unavailable", "This host's event store cannot serve the request. A read host fed by NATS (Tessera:ReadSource=Nats) has none: send commands and stream look-ups to a write host.")
+                : ProblemResults.Write(context, StatusCodes.Status500InternalServerError, "Internal error", "The request failed; the host logged the details.")));
         app.UseStatusCodePages();
         app.UseCorrelation();
         app.UseAuthentication();

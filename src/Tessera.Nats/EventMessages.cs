@@ -30,18 +30,25 @@ internal static class EventMessages
         new(long.Parse(Single(headers, Position), CultureInfo.InvariantCulture));
 
     /// <summary>The position in headers as the stream's message-get API returns them: base64 of "NATS/1.0" and header lines.</summary>
-    public static GlobalPosition PositionOfRaw(string? encodedHeaders)
+    public static GlobalPosition PositionOfRaw(string? encodedHeaders) => PositionOf(ParseRaw(encodedHeaders));
+
+    /// <summary>An event from a message as the stream's message-get API returns it.</summary>
+    public static RecordedEvent ReadRaw(string? encodedHeaders, ReadOnlyMemory<byte> data) => Read(ParseRaw(encodedHeaders), data.ToArray());
+
+    /// <summary>Headers from base64 of "NATS/1.0" and "Name: value" lines.</summary>
+    private static NatsHeaders ParseRaw(string? encodedHeaders)
     {
         var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encodedHeaders ?? ""));
+        var headers = new NatsHeaders();
         foreach (var line in text.Split("\r\n"))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(Position, StringComparison.OrdinalIgnoreCase))
+            if (colon > 0 && !line.StartsWith("NATS/", StringComparison.Ordinal))
             {
-                return new GlobalPosition(long.Parse(line.AsSpan(colon + 1).Trim(), CultureInfo.InvariantCulture));
+                headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
             }
         }
-        throw new InvalidDataException($"The last message of the stream lacks the {Position} header; it was not published by the Tessera relay.");
+        return headers;
     }
 
     public static RecordedEvent Read(NatsHeaders? headers, byte[]? data)

@@ -60,22 +60,39 @@ public sealed partial class NatsEventRelay
         Volatile.Write(ref _published, last.Value);
         LogResuming(_logger, _options.Stream, last.Value);
         var lastId = last == GlobalPosition.Start ? null : last.ToString();
+        var pending = new List<NatsJSPublishConcurrentFuture>(_options.BatchSize);
         await foreach (var batch in _store.SubscribeAsync(last, _options.BatchSize, cancellationToken))
         {
-            foreach (var e in batch)
+            // The whole batch goes out before any acknowledgement is awaited: one round trip per batch, not per event.
+            try
             {
-                var id = e.Position.ToString();
-                // The expectation on the previous message id makes the broker refuse anything out of order, so a
-                // failed publish can never leave a hole that a later one papers over.
-                var ack = await js.PublishAsync(
-                    _options.Subject,
-                    e.Data.ToArray(),
-                    opts: new NatsJSPubOpts { MsgId = id, ExpectedLastMsgId = lastId },
-                    headers: EventMessages.Headers(e),
-                    cancellationToken: cancellationToken);
-                ack.EnsureSuccess();
-                lastId = id;
-                Volatile.Write(ref _published, e.Position.Value);
+                foreach (var e in batch)
+                {
+                    var id = e.Position.ToString();
+                    // The expectation on the previous message id makes the broker refuse anything out of order, so a
+                    // failed publish can never leave a hole that a later one papers over: every later one fails too.
+                    pending.Add(await js.PublishConcurrentAsync(
+                        _options.Subject,
+                        e.Data.ToArray(),
+                        opts: new NatsJSPubOpts { MsgId = id, ExpectedLastMsgId = lastId },
+                        headers: EventMessages.Headers(e),
+                        cancellationToken: cancellationToken));
+                    lastId = id;
+                }
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    var ack = await pending[i].GetResponseAsync(cancellationToken);
+                    ack.EnsureSuccess();
+                    Volatile.Write(ref _published, batch[i].Position.Value);
+                }
+            }
+            finally
+            {
+                foreach (var future in pending)
+                {
+                    await future.DisposeAsync();
+                }
+                pending.Clear();
             }
         }
     }

@@ -6,10 +6,10 @@ namespace Tessera.Projections;
 public sealed class ProjectionAdmin
 {
     private readonly ProjectionRunners _runners;
-    private readonly IEventReader _reader;
+    private readonly IProjectionEventSource _reader;
     private readonly TimeProvider _time;
 
-    internal ProjectionAdmin(ProjectionRunners runners, IEventReader reader, TimeProvider time)
+    internal ProjectionAdmin(ProjectionRunners runners, IProjectionEventSource reader, TimeProvider time)
     {
         _runners = runners;
         _reader = reader;
@@ -25,7 +25,7 @@ public sealed class ProjectionAdmin
     /// <summary>The names of the projections stopped by an error.</summary>
     public IReadOnlyList<string> Failed => [.. _runners.All.Where(r => r.State == ProjectionState.Failed).Select(r => r.Name)];
 
-    /// <summary>The status of every projection, with lag measured against the store's head now.</summary>
+    /// <summary>The status of every projection, with lag measured against the event source's head now.</summary>
     public async ValueTask<IReadOnlyList<ProjectionStatus>> ListAsync(CancellationToken cancellationToken = default)
     {
         var head = await _reader.ReadHeadAsync(cancellationToken);

@@ -14,7 +14,7 @@ internal sealed partial class ProjectionRunner : IDisposable
 {
     private readonly ProjectionDefinition _definition;
     private readonly IReadModelStore _store;
-    private readonly IEventReader _reader;
+    private readonly IProjectionEventSource _reader;
     private readonly MessageSerializer _serializer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -37,7 +37,7 @@ internal sealed partial class ProjectionRunner : IDisposable
     private volatile bool _anySkipped;
     private volatile bool _foreign;
 
-    public ProjectionRunner(ProjectionDefinition definition, IReadModelStore store, IEventReader reader, MessageSerializer serializer, ProjectionRunnerSettings settings)
+    public ProjectionRunner(ProjectionDefinition definition, IReadModelStore store, IProjectionEventSource reader, MessageSerializer serializer, ProjectionRunnerSettings settings)
     {
         _definition = definition;
         _store = store;

@@ -17,8 +17,10 @@ internal static class ReadSideServices
 {
     public static void Add(IServiceCollection services, TesseraModel model)
     {
+        // A module registered earlier (a remote source such as NATS) wins over the process's own store.
+        services.TryAddSingleton<IProjectionEventSource>(sp => new StoreEventSource(sp.GetRequiredService<IEventStore>()));
         services.AddSingleton(sp => BuildRunners(sp, model));
-        services.AddSingleton(sp => new ProjectionAdmin(sp.GetRequiredService<ProjectionRunners>(), sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ProjectionAdmin(sp.GetRequiredService<ProjectionRunners>(), sp.GetRequiredService<IProjectionEventSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProjectionMetrics(sp.GetRequiredService<CommandMetrics>(), sp.GetRequiredService<ProjectionRunners>()));
         services.AddSingleton(sp => BuildQueryBus(sp, model));
         services.AddHostedService(sp => new ProjectionHostedService(sp.GetRequiredService<ProjectionRunners>(), sp.GetRequiredService<QueryBus>(), sp.GetRequiredService<ProjectionMetrics>()));
@@ -70,7 +72,7 @@ internal static class ReadSideServices
         }
         var loggers = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         var settings = new ProjectionRunnerSettings(model.Options.ProjectionBatchSize, sp.GetRequiredService<TimeProvider>(), loggers.CreateLogger<ProjectionRunner>());
-        var reader = sp.GetRequiredService<IEventStore>();
+        var reader = sp.GetRequiredService<IProjectionEventSource>();
         var serializer = sp.GetRequiredService<MessageSerializer>();
         return new ProjectionRunners([.. definitions.Select(d => new ProjectionRunner(d, store, reader, serializer, settings))]);
     }
