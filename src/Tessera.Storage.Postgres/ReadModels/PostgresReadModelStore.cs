@@ -137,9 +137,17 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
     /// <summary>The checkpoint of the serving generation as the query side sees it (on the replica when one is configured).</summary>
     public async ValueTask<GlobalPosition> ReadVisibleCheckpointAsync(string projection, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(projection, cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT position FROM tessera_checkpoint WHERE id = 1", (NpgsqlConnection)connection);
-        return new GlobalPosition((long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        try
+        {
+            await using var connection = await OpenReadConnectionAsync(projection, cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT position FROM tessera_checkpoint WHERE id = 1", (NpgsqlConnection)connection);
+            return new GlobalPosition((long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.UndefinedTable)
+        {
+            // The replica has not replayed the creation of the database or of the generation's tables yet.
+            return GlobalPosition.Start;
+        }
     }
 
     public TimeSpan PollInterval => _options.ReplicaPollInterval;
