@@ -28,6 +28,8 @@ public static class PostgresReadModelServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new PostgresReadModelStore(sp.GetRequiredService<PostgresReadModelOptions>()));
         services.Replace(ServiceDescriptor.Singleton<IReadModelStore>(sp => sp.GetRequiredService<PostgresReadModelStore>()));
+        // With the events in the same database, inline projections run inside the append's transaction.
+        services.TryAddSingleton(sp => InlineAppendProjector.Create(sp)!);
         return services;
     }
 

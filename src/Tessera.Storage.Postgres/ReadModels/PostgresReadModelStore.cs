@@ -87,7 +87,10 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new Writer(this, generation.Projection, new SqlBatch(connection, transaction));
+            // The row lock orders this batch with an append that applies the projection in its own transaction.
+            await using var read = new NpgsqlCommand("SELECT position FROM tessera_checkpoint WHERE id = 1 FOR UPDATE", connection, transaction);
+            var stored = new GlobalPosition((long)(await read.ExecuteScalarAsync(cancellationToken))!);
+            return new Writer(this, generation.Projection, new SqlBatch(connection, transaction), stored);
         }
         catch
         {
@@ -163,7 +166,8 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
         _catalogLock.Dispose();
     }
 
-    private string ServingSchema(string projection) =>
+    /// <summary>The schema of the serving generation of a projection, once its runner opened it.</summary>
+    internal string ServingSchema(string projection) =>
         _serving.TryGetValue(projection, out var schema)
             ? schema
             : throw new InvalidOperationException($"The projection '{projection}' has not been opened yet; its runner opens it when the host starts.");
@@ -278,9 +282,11 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private sealed class Writer(PostgresReadModelStore store, string projection, SqlBatch batch) : IReadModelWriter
+    private sealed class Writer(PostgresReadModelStore store, string projection, SqlBatch batch, GlobalPosition stored) : IReadModelWriter
     {
         public ProjectionBatch Batch => batch;
+
+        public GlobalPosition StoredCheckpoint => stored;
 
         public async ValueTask CommitAsync(GlobalPosition checkpoint, CancellationToken cancellationToken)
         {

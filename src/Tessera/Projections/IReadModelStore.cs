@@ -55,6 +55,9 @@ internal interface IReadModelWriter : IAsyncDisposable
 {
     ProjectionBatch Batch { get; }
 
+    /// <summary>The checkpoint stored in the read DB when the transaction began; ahead of the runner's after an inline append applied events itself.</summary>
+    GlobalPosition StoredCheckpoint => GlobalPosition.Start;
+
     /// <summary>Stores the read-model change and the checkpoint in one transaction.</summary>
     ValueTask CommitAsync(GlobalPosition checkpoint, CancellationToken cancellationToken);
 }

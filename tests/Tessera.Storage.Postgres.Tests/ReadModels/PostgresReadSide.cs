@@ -27,11 +27,14 @@ public sealed class PostgresReadSide : IAsyncDisposable
 
     internal PostgresReadModelStore ReadModels => Provider.GetRequiredService<PostgresReadModelStore>();
 
-    /// <summary>Starts a read side whose read models live in <paramref name="connectionString"/>.</summary>
-    public static async Task<PostgresReadSide> StartAsync(string connectionString, IEventStore store, Action<TesseraBuilder>? more = null, string? replica = null)
+    /// <summary>Starts a read side whose read models live in <paramref name="connectionString"/>; without <paramref name="store"/>, <paramref name="more"/> registers one.</summary>
+    public static async Task<PostgresReadSide> StartAsync(string connectionString, IEventStore? store, Action<TesseraBuilder>? more = null, string? replica = null)
     {
         var services = new ServiceCollection();
-        services.AddSingleton(store);
+        if (store is not null)
+        {
+            services.AddSingleton(store);
+        }
         services.AddTessera(b =>
         {
             b.AddShop().AddShopReadModels().AddLab().AddLabReadModels();
