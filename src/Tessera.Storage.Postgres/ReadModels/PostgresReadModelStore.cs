@@ -114,8 +114,12 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
                 await DropSchemaAsync(connection, old, cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
+            _serving[generation.Projection] = schema;
+            if (old.Length > 0 && old != schema)
+            {
+                await ForgetSourcesAsync(old);
+            }
         }
-        _serving[generation.Projection] = schema;
     }
 
     public async ValueTask DropAsync(ReadModelGeneration generation, CancellationToken cancellationToken)
@@ -129,6 +133,7 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
         await LockAsync(connection, generation.Projection, cancellationToken);
         await DropSchemaAsync(connection, schema, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await ForgetSourcesAsync(schema);
     }
 
     public async ValueTask<DbConnection> OpenReadConnectionAsync(string projection, CancellationToken cancellationToken) =>
@@ -171,6 +176,18 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
         _serving.TryGetValue(projection, out var schema)
             ? schema
             : throw new InvalidOperationException($"The projection '{projection}' has not been opened yet; its runner opens it when the host starts.");
+
+    /// <summary>Closes the pools of a dropped schema.</summary>
+    private async Task ForgetSourcesAsync(string schema)
+    {
+        foreach (var key in _sources.Keys.Where(k => k.EndsWith("\n" + schema, StringComparison.Ordinal)))
+        {
+            if (_sources.TryRemove(key, out var source))
+            {
+                await source.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>One pooled data source per (server, schema), whose connections have the schema as their search path.</summary>
     private NpgsqlDataSource Source(string connectionString, string schema) =>
