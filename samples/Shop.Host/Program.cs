@@ -11,8 +11,10 @@ using Tessera.Storage.Embedded;
 using Tessera.Storage.Postgres;
 
 // The Shop host: roles write, read, partner, web or all (--Tessera:Role=write), on 127.0.0.1:5080 unless --urls says otherwise.
-// The event store is the embedded one unless Tessera:Store says Postgres (with ConnectionStrings:Tessera); Tessera:Nats:Relay=true
-// publishes it to NATS, and Tessera:ReadSource=Nats feeds a read host from NATS with no event store (src/Tessera.Nats/JETSTREAM.md).
+// The event store is the embedded one unless Tessera:Store says Postgres (with ConnectionStrings:Tessera); the read
+// models are in SQLite unless Tessera:ReadModels:Store says Postgres (ConnectionStrings:TesseraRead, else :Tessera).
+// Tessera:Nats:Relay=true publishes the events to NATS, and Tessera:ReadSource=Nats feeds a read host from NATS with no
+// event store (src/Tessera.Nats/JETSTREAM.md).
 var builder = WebApplication.CreateBuilder(args);
 var roles = TesseraHosting.ParseRoles(builder.Configuration["Tessera:Role"]);
 builder.Services.AddTessera(tessera =>
@@ -26,7 +28,7 @@ builder.Services.AddTessera(tessera =>
     // Only a process that serves reads (partner queries included) runs the projections and keeps a read DB of its own.
     if ((roles & (TesseraRoles.Read | TesseraRoles.Web | TesseraRoles.Partner)) != 0)
     {
-        tessera.AddShopReadModels().UseSqliteReadModels(read => builder.Configuration.GetSection("Tessera:ReadModels").Bind(read));
+        tessera.AddShopReadModels().UseConfiguredReadModels(builder.Configuration, services => services.AddSqliteReadModels(read => builder.Configuration.GetSection("Tessera:ReadModels").Bind(read)));
     }
 });
 builder.AddTesseraHost(defaultPort: 5080);

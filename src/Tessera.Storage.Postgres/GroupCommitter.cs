@@ -208,7 +208,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
-    private async Task<IReadOnlyList<(int, long, long)>> ExecuteAsync(NpgsqlConnection connection, List<PendingAppend> group)
+    /// <summary>The call of the append function for a group of appends: one row of (status, last position, last version) per append.</summary>
+    internal static NpgsqlBatchCommand AppendCommand(Sql sql, IReadOnlyList<PendingAppend> group)
     {
         var streams = new string[group.Count];
         var expected = new long[group.Count];
@@ -248,11 +249,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
         }
 
-        // The notification goes in its own implicit transaction after the append's commit (error barriers): a NOTIFY
-        // inside the append transaction would take PostgreSQL's global notify lock across the commit's WAL flush and so
-        // serialize every append. Both still travel in one round trip.
-        await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(_sql.Append)
+        return new NpgsqlBatchCommand(sql.Append)
         {
             Parameters =
             {
@@ -264,7 +261,16 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 new() { Value = data },
                 new() { Value = metadata },
             },
-        });
+        };
+    }
+
+    private async Task<IReadOnlyList<(int, long, long)>> ExecuteAsync(NpgsqlConnection connection, List<PendingAppend> group)
+    {
+        // The notification goes in its own implicit transaction after the append's commit (error barriers): a NOTIFY
+        // inside the append transaction would take PostgreSQL's global notify lock across the commit's WAL flush and so
+        // serialize every append. Both still travel in one round trip.
+        await using var batch = new NpgsqlBatch(connection) { EnableErrorBarriers = true };
+        batch.BatchCommands.Add(AppendCommand(_sql, group));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(_sql.Notify));
         var results = new List<(int, long, long)>(group.Count);
         await using var reader = await batch.ExecuteReaderAsync();

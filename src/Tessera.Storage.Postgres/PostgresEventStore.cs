@@ -20,12 +20,19 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
     private readonly SafeHighWaterMark _mark;
     private readonly NotificationListener _listener;
     private readonly Lazy<Task> _initialized;
+    private readonly Lazy<InlineAppendProjector?> _inline;
     private GroupCommitter? _committer;
     private int _disposed;
 
     /// <summary>Opens the store with the given options; the schema is created or migrated on first use.</summary>
     public PostgresEventStore(PostgresStoreOptions options, ILogger<PostgresEventStore>? logger = null)
+        : this(options, logger, null)
     {
+    }
+
+    internal PostgresEventStore(PostgresStoreOptions options, ILogger<PostgresEventStore>? logger, Func<InlineAppendProjector?>? inline)
+    {
+        _inline = new Lazy<InlineAppendProjector?>(() => inline?.Invoke());
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
@@ -57,8 +64,53 @@ public sealed class PostgresEventStore : IEventStore, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await _initialized.Value.WaitAsync(cancellationToken);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (_inline.Value is { Any: true } inline)
+        {
+            return await AppendInlineAsync(inline, stream, expected, events, cancellationToken);
+        }
         // Once queued, an append is not withdrawn: it may already be committing.
         return await _committer!.AppendAsync(stream, expected, events);
+    }
+
+    /// <summary>
+    /// Appends in a transaction of its own that also runs the inline projections, holding the append lock exclusively so
+    /// every lower position is final; a projection that throws rolls the append back.
+    /// </summary>
+    private async ValueTask<AppendResult> AppendInlineAsync(InlineAppendProjector inline, StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
+    {
+        (int Status, long Position, long Version) result;
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var exclusive = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({StoreSchema.TesseraLockClass}, {_schema.LockKey})", connection, transaction))
+            {
+                await exclusive.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var append = new NpgsqlBatch(connection, transaction) { BatchCommands = { GroupCommitter.AppendCommand(_sql, [new PendingAppend(stream, expected, events)]) } })
+            await using (var reader = await append.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                result = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+            }
+            if (result.Status == 1)
+            {
+                return AppendResult.WrongExpectedVersion(new StreamVersion(result.Version));
+            }
+            if (result.Status == 0)
+            {
+                await inline.ApplyAsync(connection, transaction, _sql, result.Position, cancellationToken);
+                await transaction.CommitAsync(CancellationToken.None);
+                await using var notify = new NpgsqlCommand(_sql.Notify, connection);
+                await notify.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        if (result.Status != 0)
+        {
+            // Already stored (a retry): the group committer's path answers it, and the projections applied it back then.
+            return await _committer!.AppendAsync(stream, expected, events);
+        }
+        _signal.Notify();
+        return AppendResult.Written(new GlobalPosition(result.Position), new StreamVersion(result.Version));
     }
 
     /// <inheritdoc />

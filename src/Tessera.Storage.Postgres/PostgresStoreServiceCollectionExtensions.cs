@@ -23,7 +23,7 @@ public static class PostgresStoreServiceCollectionExtensions
         configure(options);
         options.Validate();
         services.TryAddSingleton(options);
-        services.TryAddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<PostgresStoreOptions>(), sp.GetService<ILogger<PostgresEventStore>>()));
+        services.TryAddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<PostgresStoreOptions>(), sp.GetService<ILogger<PostgresEventStore>>(), sp.GetService<InlineAppendProjector>));
         services.Replace(ServiceDescriptor.Singleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>()));
         return services;
     }

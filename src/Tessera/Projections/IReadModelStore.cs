@@ -34,6 +34,19 @@ internal interface IReadModelStore
     MemoryTables ReadMemory(string projection);
 }
 
+/// <summary>A read database whose queries may read a copy that lags the projections' writes (a streaming replica).</summary>
+internal interface IReadModelReplica
+{
+    /// <summary>True when queries read the copy; the query bus then waits for the copy's checkpoint, not only the runner's.</summary>
+    bool ReadsReplica { get; }
+
+    /// <summary>How often a waiting query looks at the copy's checkpoint again.</summary>
+    TimeSpan PollInterval { get; }
+
+    /// <summary>The checkpoint of the serving generation of a projection, as the copy the queries read has it.</summary>
+    ValueTask<GlobalPosition> ReadVisibleCheckpointAsync(string projection, CancellationToken cancellationToken);
+}
+
 /// <summary>One set of tables of a projection, and the checkpoint it had when opened.</summary>
 internal sealed record ReadModelGeneration(string Projection, int Number, GlobalPosition Checkpoint);
 
@@ -41,6 +54,9 @@ internal sealed record ReadModelGeneration(string Projection, int Number, Global
 internal interface IReadModelWriter : IAsyncDisposable
 {
     ProjectionBatch Batch { get; }
+
+    /// <summary>The checkpoint stored in the read DB when the transaction began; ahead of the runner's after an inline append applied events itself.</summary>
+    GlobalPosition StoredCheckpoint => GlobalPosition.Start;
 
     /// <summary>Stores the read-model change and the checkpoint in one transaction.</summary>
     ValueTask CommitAsync(GlobalPosition checkpoint, CancellationToken cancellationToken);

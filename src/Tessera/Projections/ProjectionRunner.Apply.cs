@@ -29,6 +29,8 @@ internal sealed partial class ProjectionRunner
     private async Task<(BatchOutcome Outcome, int FailedAt)> TryApplyAsync(ReadModelGeneration generation, IReadOnlyList<RecordedEvent> events, int limit, GlobalPosition from, CancellationToken cancellationToken)
     {
         await using var writer = await _store.BeginAsync(generation, cancellationToken);
+        // An append that ran the projection in its own transaction may have moved the stored checkpoint past the runner's.
+        from = writer.StoredCheckpoint > from ? writer.StoredCheckpoint : from;
         var last = from;
         var lastTime = default(DateTimeOffset);
         var applied = 0;

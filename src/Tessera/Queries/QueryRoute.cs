@@ -26,6 +26,7 @@ internal sealed class QueryRoute<TQuery, TResult> : QueryRoute<TResult>
     private readonly ProjectionRunner[] _runners;
     private readonly QueryBusSettings _settings;
     private readonly string _projection;
+    private readonly IReadModelReplica? _replica;
     private readonly ConcurrentDictionary<TQuery, TResult>? _cache;
     private long _epoch;
 
@@ -37,7 +38,9 @@ internal sealed class QueryRoute<TQuery, TResult> : QueryRoute<TResult>
         _runners = [.. runners];
         _settings = settings;
         _projection = _runners.Length > 0 ? _runners[0].Name : string.Empty;
-        if (descriptor.Cached && _runners.Length > 0)
+        _replica = store is IReadModelReplica { ReadsReplica: true } replica && _runners.Length > 0 ? replica : null;
+        // A replica replays commits after the runner made them, so a cache dropped on commit could keep an older answer.
+        if (descriptor.Cached && _runners.Length > 0 && _replica is null)
         {
             _cache = new ConcurrentDictionary<TQuery, TResult>();
             foreach (var runner in _runners)
@@ -53,7 +56,7 @@ internal sealed class QueryRoute<TQuery, TResult> : QueryRoute<TResult>
     public override ValueTask<QueryResult<TResult>> RunAsync(IQuery<TResult> query, GlobalPosition? minPosition, CancellationToken cancellationToken)
     {
         var typed = (TQuery)query;
-        if (minPosition is { } min && !ConsistencyWait.Reached(_runners, min))
+        if (minPosition is { } min && (_replica is not null || !ConsistencyWait.Reached(_runners, min)))
         {
             return WaitThenRunAsync(typed, min, cancellationToken);
         }
@@ -66,11 +69,39 @@ internal sealed class QueryRoute<TQuery, TResult> : QueryRoute<TResult>
 
     private async ValueTask<QueryResult<TResult>> WaitThenRunAsync(TQuery query, GlobalPosition min, CancellationToken cancellationToken)
     {
+        var started = _settings.Time.GetTimestamp();
         if (await ConsistencyWait.WaitAsync(_runners, min, _settings.ConsistencyWait, _settings.Time, cancellationToken) is { } reached)
         {
             return QueryResult.NotYetConsistent<TResult>(reached);
         }
+        if (_replica is not null && await WaitForReplicaAsync(_replica, min, _settings.ConsistencyWait - _settings.Time.GetElapsedTime(started), cancellationToken) is { } seen)
+        {
+            return QueryResult.NotYetConsistent<TResult>(seen);
+        }
         return await RunAsync(query, null, cancellationToken);
+    }
+
+    /// <summary>Null once the replica has replayed every projection's checkpoint up to <paramref name="min"/>; else the lowest it showed when the bound ran out.</summary>
+    private async ValueTask<GlobalPosition?> WaitForReplicaAsync(IReadModelReplica replica, GlobalPosition min, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        var started = _settings.Time.GetTimestamp();
+        foreach (var runner in _runners)
+        {
+            while (true)
+            {
+                var visible = await replica.ReadVisibleCheckpointAsync(runner.Name, cancellationToken);
+                if (visible >= min)
+                {
+                    break;
+                }
+                if (_settings.Time.GetElapsedTime(started) >= bound)
+                {
+                    return visible;
+                }
+                await Task.Delay(replica.PollInterval, _settings.Time, cancellationToken);
+            }
+        }
+        return null;
     }
 
     private async ValueTask<QueryResult<TResult>> HandleAsync(TQuery query, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public sealed class ProductSalesProjection : ISqlProjection
             INSERT INTO product_sales (product_id, day, product_name, quantity, revenue_cents, last_position)
             VALUES (@ProductId, @Day, @ProductName, @Quantity, @RevenueCents, @Position)
             ON CONFLICT (product_id, day) DO UPDATE SET
-                quantity = quantity + excluded.quantity, revenue_cents = revenue_cents + excluded.revenue_cents, last_position = excluded.last_position
+                quantity = product_sales.quantity + excluded.quantity, revenue_cents = product_sales.revenue_cents + excluded.revenue_cents, last_position = excluded.last_position
             WHERE product_sales.last_position < excluded.last_position
             """;
     }
