@@ -58,6 +58,8 @@ public sealed class PostgresHostProcessTests(PostgresFixture postgres) : IClassF
         Assert.Equal(("Novel", 3, 40m), (line.GetProperty("productName").GetString(), line.GetProperty("quantity").GetInt32(), line.GetProperty("unitPrice").GetDecimal()));
         var stored = await QueryAsync(_read, $"shop.get-product?id={product}&minPosition={placed}");
         Assert.Equal(40m, stored.GetProperty("price").GetDecimal());
+        var summary = await QueryAsync(_read, $"shop.get-order-summary?id={order}&minPosition={placed}");
+        Assert.Equal(("Books", 3), (summary.GetProperty("categoryNames").GetString(), summary.GetProperty("itemCount").GetInt32()));
     }
 
     private async Task<long> SendAsync(string name, object body)

@@ -9,6 +9,7 @@ using Shop.Products;
 using Shop.ReadModels.Catalog;
 using Shop.ReadModels.Categories;
 using Shop.ReadModels.OrderDetails;
+using Shop.ReadModels.OrderSummaries;
 using Shop.ReadModels.ProductSales;
 using Tessera.Commands;
 using Tessera.Queries;
@@ -19,8 +20,7 @@ using Task = System.Threading.Tasks.Task;
 namespace Tessera.Storage.Postgres.Tests.ReadModels;
 
 /// <summary>
-/// The Shop and Lab read models, written for SQLite, run unchanged on PostgreSQL (all but order-summaries.v1, whose
-/// <c>IN @Products</c> Dapper passes to Npgsql as one array parameter).
+/// The Shop and Lab read models, written for SQLite, run unchanged on PostgreSQL.
 /// </summary>
 public sealed class PostgresShopReadModelTests
 {
@@ -48,6 +48,35 @@ public sealed class PostgresShopReadModelTests
         var steps = (await queries.QueryAsync(new ListOrderSteps(order), paid.Position)).Value!;
         Assert.Equal(2, steps.Count);
         Assert.Equal(QueryStatus.NotFound, (await queries.QueryAsync(new GetProduct(ProductId.New()), paid.Position)).Status);
+    }
+
+    [Fact]
+    public async Task order_summaries_carry_the_category_names_of_every_line_and_page_by_customer_and_status()
+    {
+        await using var shop = await PostgresReadSide.StartAsync(await PostgresReadSide.NewDatabaseAsync(), new InMemoryEventStore());
+        var queries = shop.Provider.GetRequiredService<QueryBus>();
+        var toys = CategoryId.New();
+        var books = CategoryId.New();
+        await shop.SendAsync(new AddCategory(toys, "Toys"));
+        await shop.SendAsync(new AddCategory(books, "Books"));
+        var ball = ProductId.New();
+        var atlas = ProductId.New();
+        var kite = ProductId.New();
+        await shop.SendAsync(new AddProduct(ball, toys, "Ball", 3.5m));
+        await shop.SendAsync(new AddProduct(atlas, books, "Atlas", 20m));
+        await shop.SendAsync(new AddProduct(kite, toys, "Kite", 9m));
+        var order = OrderId.New();
+        await shop.SendAsync(new PlaceOrder(order, CustomerId.From("alice"), "Alice", [new OrderLine(ball, "Ball", 2, 3.5m), new OrderLine(atlas, "Atlas", 1, 20m), new OrderLine(kite, "Kite", 1, 9m)]));
+        var other = OrderId.New();
+        var placed = await shop.SendAsync(new PlaceOrder(other, CustomerId.From("bob"), "Bob", [new OrderLine(kite, "Kite", 3, 9m)]));
+        var paid = await shop.SendAsync(new MarkOrderAsPaid(order, 36m, "PAY"));
+
+        var summary = (await queries.QueryAsync(new GetOrderSummary(order), paid.Position)).Value!;
+        Assert.Equal(("Alice", "Paid", 4, 36m, "Books, Toys"), (summary.CustomerName, summary.Status, summary.ItemCount, summary.Total, summary.CategoryNames));
+        Assert.NotNull(summary.PaidAt);
+        Assert.Equal("Toys", (await queries.QueryAsync(new GetOrderSummary(other), placed.Position)).Value!.CategoryNames);
+        var placedOnes = (await queries.QueryAsync(new ListOrdersByStatus(OrderStatus.Placed, 1, 10), paid.Position)).Value!;
+        Assert.Equal(other.Value, Assert.Single(placedOnes.Items).OrderId);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Shop.Categories;
 using Shop.Orders;
@@ -31,7 +32,12 @@ public sealed class OrderSummariesProjection : ISqlProjection
     public static async Task When(OrderPlaced e, SqlBatch b)
     {
         var products = e.Lines.Select(l => l.ProductId.Value).Distinct().ToArray();
-        var names = await b.Connection.QueryAsync<string>(Sql.CategoryNames, new { Products = products }, b.Transaction);
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < products.Length; i++)
+        {
+            parameters.Add(Sql.Product(i), products[i]);
+        }
+        var names = await b.Connection.QueryAsync<string>(Sql.CategoryNames(products.Length), parameters, b.Transaction);
         await b.Connection.ExecuteAsync(Sql.InsertSummary, new
         {
             OrderId = e.Id.Value,
@@ -73,9 +79,16 @@ public sealed class OrderSummariesProjection : ISqlProjection
 
         public const string UpsertProduct = "INSERT INTO order_summary_products (product_id, category_id) VALUES (@ProductId, @CategoryId) ON CONFLICT (product_id) DO UPDATE SET category_id = excluded.category_id";
 
-        public const string CategoryNames = """
+        private static readonly string[] CategoryNamesByCount = [.. Enumerable.Range(0, 33).Select(BuildCategoryNames)];
+
+        /// <summary>The category names of <paramref name="count"/> products (@p0, @p1, ...): a plain IN list, which SQLite and PostgreSQL both take.</summary>
+        public static string CategoryNames(int count) => count < CategoryNamesByCount.Length ? CategoryNamesByCount[count] : BuildCategoryNames(count);
+
+        public static string Product(int index) => "p" + index.ToString(CultureInfo.InvariantCulture);
+
+        private static string BuildCategoryNames(int count) => $"""
             SELECT DISTINCT c.name FROM order_summary_products p JOIN order_summary_categories c ON c.category_id = p.category_id
-            WHERE p.product_id IN @Products ORDER BY c.name
+            WHERE p.product_id IN ({(count == 0 ? "NULL" : string.Join(", ", Enumerable.Range(0, count).Select(i => "@" + Product(i))))}) ORDER BY c.name
             """;
 
         public const string InsertSummary = """
