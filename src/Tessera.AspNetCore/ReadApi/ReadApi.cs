@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -76,10 +78,7 @@ public static class ReadApiEndpoints
     /// <summary>The body is hashed into a strong ETag, so a client that has this answer gets 304 and no body.</summary>
     internal static IResult Answer(HttpContext http, object value, Type type, JsonSerializerOptions options)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(type));
-        Span<byte> hash = stackalloc byte[16];
-        XxHash128.Hash(body, hash);
-        var etag = "\"" + Convert.ToHexStringLower(hash) + "\"";
+        var (body, etag) = Serialized(value, type, options);
         http.Response.Headers.ETag = etag;
         http.Response.Headers.CacheControl = "private, no-cache";
         foreach (var candidate in http.Request.Headers.IfNoneMatch)
@@ -91,6 +90,31 @@ public static class ReadApiEndpoints
         }
         return Results.Bytes(body, "application/json");
     }
+
+    /// <summary>
+    /// The JSON body and its ETag. A cached query answer is the same object on every hit (answers are immutable DTOs), so
+    /// its bytes are kept beside it for as long as the cache keeps the answer; a fresh answer is serialized once.
+    /// </summary>
+    private static (byte[] Body, string ETag) Serialized(object value, Type type, JsonSerializerOptions options)
+    {
+        if (Bodies.TryGetValue(value, out var kept) && kept.Type == type && ReferenceEquals(kept.Options, options))
+        {
+            return (kept.Body, kept.ETag);
+        }
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(type));
+        Span<byte> hash = stackalloc byte[16];
+        XxHash128.Hash(body, hash);
+        var etag = "\"" + Convert.ToHexStringLower(hash) + "\"";
+        if (!type.IsValueType)
+        {
+            Bodies.AddOrUpdate(value, new SerializedAnswer(type, options, body, etag));
+        }
+        return (body, etag);
+    }
+
+    private static readonly ConditionalWeakTable<object, SerializedAnswer> Bodies = new();
+
+    private sealed record SerializedAnswer(Type Type, JsonSerializerOptions Options, byte[] Body, string ETag);
 
     internal static IResult NotYetConsistent(HttpResponse response, GlobalPosition asked, GlobalPosition reached)
     {
@@ -226,7 +250,11 @@ public static class ReadApiEndpoints
         || type == typeof(uint) || type == typeof(ulong) || type == typeof(ushort) || type == typeof(sbyte)
         || type == typeof(decimal) || type == typeof(double) || type == typeof(float);
 
-    private static Type? ElementType(Type type)
+    private static readonly ConcurrentDictionary<Type, Type?> ElementTypes = new();
+
+    private static Type? ElementType(Type type) => ElementTypes.GetOrAdd(type, FindElementType);
+
+    private static Type? FindElementType(Type type)
     {
         if (type == typeof(string))
         {

@@ -104,8 +104,8 @@ public sealed class PostgresReadModelTests
         var after = await shop.SendAsync(new AddCategory(CategoryId.New(), "Kitchen"));
 
         var failed = await admin.WaitForStateAsync(CategoryNamesProjection.ProjectionName, ProjectionState.Failed);
+        Assert.True(failed.Error!.Position == poison.Position, $"stopped at {failed.Error.Position} instead of the poison event at {poison.Position}: {failed.Error.Message}");
         Assert.InRange(failed.Checkpoint.Value, good.Position.Value, poison.Position.Value - 1);
-        Assert.Equal(poison.Position, failed.Error!.Position);
         Assert.Equal(["Garden"], await NamesAsync(shop));
 
         Assert.Equal(ProjectionActionResult.Done, admin.Skip(CategoryNamesProjection.ProjectionName));
