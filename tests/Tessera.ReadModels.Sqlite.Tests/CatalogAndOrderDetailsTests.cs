@@ -135,7 +135,7 @@ public sealed class CatalogAndOrderDetailsTests
             Assert.Equal(ProjectionActionResult.Done, admin.StartRebuild(projection));
             while ((await admin.GetAsync(projection))!.Rebuild!.State == RebuildState.Running)
             {
-                await Task.Yield();
+                await Task.Delay(5);
             }
             Assert.Equal(RebuildState.Completed, (await admin.GetAsync(projection))!.Rebuild!.State);
             Assert.Equal(before, await DumpAsync(shop, projection, tables));

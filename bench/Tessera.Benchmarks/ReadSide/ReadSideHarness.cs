@@ -39,7 +39,7 @@ internal static class ReadSideHarness
                 var started = Stopwatch.GetTimestamp();
                 await admin.WaitForPositionAsync(await store.ReadHeadAsync(), TimeSpan.FromHours(1));
                 var elapsed = Stopwatch.GetElapsedTime(started);
-                Console.WriteLine($"catch-up: {events:N0} events into 3 SQLite projections in {elapsed.TotalSeconds:F2} s = {events / elapsed.TotalSeconds:N0} events/s");
+                Console.WriteLine($"catch-up: {events:N0} events into {admin.Names.Count} SQLite projections in {elapsed.TotalSeconds:F2} s = {events / elapsed.TotalSeconds:N0} events/s");
                 await QueriesAsync(provider.GetRequiredService<QueryBus>(), orders);
                 await StopAsync(provider);
             }

@@ -155,7 +155,7 @@ internal static class AdminWaits
             {
                 return status;
             }
-            await Task.Yield();
+            await Task.Delay(5);
         }
     }
 }

@@ -113,7 +113,7 @@ public static class ReadSide
             {
                 return status;
             }
-            await Task.Yield();
+            await Task.Delay(5);
         }
     }
 }
