@@ -160,65 +160,14 @@ public sealed class NatsFanOutProcessesTests : IAsyncLifetime, IDisposable
     private async Task StartAsync(string name)
     {
         var writer = name == "writer";
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Shop.Host.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url.ToString());
-        var settings = new Dictionary<string, string>
+        await ShopHostProcess.StartAsync(_http, Key, name, new Dictionary<string, string>
         {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
             ["Tessera__Role"] = writer ? "write" : "read",
             // A reader is pointed at a folder that must never appear: it has no event store.
             ["Tessera__EmbeddedStore__DataFolder"] = Path.Combine(_folder, writer ? "events" : "no-events"),
             ["Tessera__ReadModels__DataFolder"] = Path.Combine(_folder, name),
             ["Tessera__Nats__Url"] = _nats.Url,
             [writer ? "Tessera__Nats__Relay" : "Tessera__ReadSource"] = writer ? "true" : "Nats",
-            ["Tessera__Api__Keys__0__Name"] = "test",
-            ["Tessera__Api__Keys__0__Hash"] = ApiKeyRing.Hash(Key),
-            ["Tessera__Api__Keys__0__User"] = "sam",
-            ["Tessera__Api__Keys__0__Scopes__0"] = "write",
-            ["Tessera__Api__Keys__0__Scopes__1"] = "read",
-            ["Tessera__Api__Keys__0__Roles__0"] = "staff",
-        };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        _hosts[name] = (process, url);
-        var log = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        for (var i = 0; i < 1200 && !process.HasExited; i++)
-        {
-            try
-            {
-                using var ready = await _http.GetAsync(new Uri(url, "/health/ready"));
-                if (ready.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-        lock (log)
-        {
-            throw new InvalidOperationException($"The host '{name}' did not become ready:\n{log}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }, (process, url) => _hosts[name] = (process, url), attempts: 1200);
     }
 }

@@ -80,86 +80,12 @@ public sealed class PostgresHostProcessTests(PostgresFixture postgres) : IClassF
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private async Task<Uri> StartAsync(string role, string name)
-    {
-        var port = FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet")
+    private Task<Uri> StartAsync(string role, string name) =>
+        ShopHostProcess.StartAsync(_http, Key, $"{role} {name}", new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(HostDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url.ToString());
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
             ["Tessera__Role"] = role,
             ["Tessera__Store"] = "Postgres",
             ["Tessera__ReadModels__Store"] = "Postgres",
             ["ConnectionStrings__Tessera"] = _postgres.Server.ConnectionString(),
-            ["Tessera__Api__Keys__0__Name"] = "test",
-            ["Tessera__Api__Keys__0__Hash"] = ApiKeyRing.Hash(Key),
-            ["Tessera__Api__Keys__0__User"] = "sam",
-            ["Tessera__Api__Keys__0__Scopes__0"] = "write",
-            ["Tessera__Api__Keys__0__Scopes__1"] = "read",
-            ["Tessera__Api__Keys__0__Roles__0"] = "staff",
-        };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key] = value;
-        }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        _hosts.Add(process);
-        var log = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        for (var i = 0; i < 600; i++)
-        {
-            if (process.HasExited)
-            {
-                break;
-            }
-            try
-            {
-                using var ready = await _http.GetAsync(new Uri(url, "/health/ready"));
-                if (ready.IsSuccessStatusCode)
-                {
-                    return url;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-        lock (log)
-        {
-            throw new InvalidOperationException($"The {role} host '{name}' did not become ready:\n{log}");
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The Shop host built beside this test, in the same configuration.</summary>
-    private static string HostDll()
-    {
-        var local = Path.Combine(AppContext.BaseDirectory, "Shop.Host.dll");
-        if (File.Exists(local) && File.Exists(Path.Combine(AppContext.BaseDirectory, "Shop.Host.runtimeconfig.json")))
-        {
-            return local;
-        }
-        throw new FileNotFoundException("Shop.Host.dll with its runtimeconfig is not beside the test assembly.", local);
-    }
+        }, (process, _) => _hosts.Add(process));
 }
