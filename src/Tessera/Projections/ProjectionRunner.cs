@@ -77,7 +77,7 @@ internal sealed partial class ProjectionRunner : IDisposable
                 if (_foreign)
                 {
                     // Stopped at open: a retry checks the tables again, a rebuild replaced them and clears the flag.
-                    await _resume.Task.WaitAsync(stopping);
+                    await WaitUntilResumedAsync(stopping);
                     if (_foreign)
                     {
                         await OpenAsync(stopping);
@@ -86,7 +86,7 @@ internal sealed partial class ProjectionRunner : IDisposable
                 }
                 if (await FollowAsync(stopping))
                 {
-                    await _resume.Task.WaitAsync(stopping);
+                    await WaitUntilResumedAsync(stopping);
                 }
             }
         }
@@ -172,6 +172,23 @@ internal sealed partial class ProjectionRunner : IDisposable
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Waits for an operator's retry, skip or rebuild. The signal is taken before the state is checked, so a retry that
+    /// comes between the failure and this wait is not lost.
+    /// </summary>
+    private async Task WaitUntilResumedAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            var next = Volatile.Read(ref _resume).Task;
+            if (_state != ProjectionState.Failed)
+            {
+                return;
+            }
+            await next.WaitAsync(stopping);
+        }
+    }
 
     private void Resume()
     {
