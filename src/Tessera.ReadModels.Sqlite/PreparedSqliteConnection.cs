@@ -6,23 +6,26 @@ using Microsoft.Data.Sqlite;
 namespace Tessera.ReadModels.Sqlite;
 
 /// <summary>
-/// The projection writer's connection as handlers see it: every command it makes runs on a SQLite command kept per SQL
-/// text, so a statement is parsed and prepared once per connection instead of once per call. Dapper makes a new command
-/// for every call; without this, SQLite parses the same INSERT again for every event.
+/// The projection writer's connection as handlers see it. Statements are prepared once per SQL text and kept: a
+/// statement that returns no rows runs on SQLite's own prepared statement with its parameters bound by position
+/// (<see cref="RawStatement"/>), and queries run on a kept <see cref="SqliteCommand"/>. Dapper makes a new command for every
+/// call; without this, SQLite parsed the same INSERT again for every event and Microsoft.Data.Sqlite looked up every
+/// parameter by name and copied every value into new strings.
 /// </summary>
 /// <remarks>
 /// A kept command is lent to one command at a time and comes back when that command is disposed (after its reader, as
 /// Dapper does), so nested or concurrent commands with the same text each get their own. Texts beyond
-/// <see cref="MaxTexts"/> distinct ones run unkept, so SQL built per call cannot grow the cache without bound.
+/// <see cref="MaxTexts"/> distinct ones run unkept, so SQL built per call cannot grow the caches without bound.
 /// </remarks>
 internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConnection
 {
     private const int MaxTexts = 512;
     private readonly Dictionary<string, Stack<SqliteCommand>> _idle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement?> _raw = new(StringComparer.Ordinal);
 
     public SqliteConnection Inner => inner;
 
-    /// <summary>How many SQLite commands this connection has made (and prepared) so far; kept ones are reused.</summary>
+    /// <summary>How many statements this connection has prepared so far (kept ones are reused).</summary>
     public int CommandsMade { get; private set; }
 
     [AllowNull]
@@ -60,17 +63,45 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
     {
         if (disposing)
         {
-            foreach (var stack in _idle.Values)
+            lock (_idle)
             {
-                foreach (var command in stack)
+                foreach (var stack in _idle.Values)
                 {
-                    command.Dispose();
+                    foreach (var command in stack)
+                    {
+                        command.Dispose();
+                    }
                 }
+                _idle.Clear();
+                foreach (var statement in _raw.Values)
+                {
+                    statement?.Dispose();
+                }
+                _raw.Clear();
             }
-            _idle.Clear();
             inner.Dispose();
         }
         base.Dispose(disposing);
+    }
+
+    /// <summary>The kept SQLite statement of a text that returns no rows; null when the text cannot run that way (or is not kept).</summary>
+    private RawStatement? Raw(string text)
+    {
+        lock (_idle)
+        {
+            if (_raw.TryGetValue(text, out var kept))
+            {
+                return kept;
+            }
+            if (_raw.Count >= MaxTexts)
+            {
+                return null;
+            }
+            var statement = RawStatement.TryPrepare(inner, text);
+            CommandsMade++;
+            _raw.Add(text, statement);
+            return statement;
+        }
     }
 
     private SqliteCommand Rent(string text)
@@ -81,10 +112,10 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
             {
                 return kept;
             }
+            CommandsMade++;
         }
         var command = inner.CreateCommand();
         command.CommandText = text;
-        CommandsMade++;
         return command;
     }
 
@@ -108,10 +139,10 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
         }
     }
 
-    /// <summary>A command whose parameters are collected here and bound to a kept, prepared command when it runs.</summary>
+    /// <summary>A command whose parameters are collected here and bound, when it runs, to a kept statement.</summary>
     private sealed class Command(PreparedSqliteConnection connection) : DbCommand
     {
-        private readonly SqliteCommand _parameters = new();
+        private readonly ParameterList _parameters = new();
         private SqliteCommand? _lent;
         private SqliteTransaction? _transaction;
 
@@ -148,7 +179,7 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
             }
         }
 
-        protected override DbParameterCollection DbParameterCollection => _parameters.Parameters;
+        protected override DbParameterCollection DbParameterCollection => _parameters;
 
         protected override DbTransaction? DbTransaction
         {
@@ -163,40 +194,46 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
 
         public override void Cancel() => _lent?.Cancel();
 
-        public override int ExecuteNonQuery() => Prepare(out _).ExecuteNonQuery();
+        public override int ExecuteNonQuery()
+        {
+            if (connection.Raw(CommandText) is { } statement && statement.TryExecute(_parameters, CommandTimeout, out var changes))
+            {
+                return changes;
+            }
+            return Lend().ExecuteNonQuery();
+        }
 
-        public override object? ExecuteScalar() => Prepare(out _).ExecuteScalar();
+        public override object? ExecuteScalar() => Lend().ExecuteScalar();
 
-        public override void Prepare() => Prepare(out _).Prepare();
+        public override void Prepare() => Lend().Prepare();
 
-        protected override DbParameter CreateDbParameter() => new SqliteParameter();
+        protected override DbParameter CreateDbParameter() => new Parameter();
 
-        protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Prepare(out _).ExecuteReader(behavior);
+        protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Lend().ExecuteReader(behavior);
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
                 GiveBack();
-                _parameters.Dispose();
             }
             base.Dispose(disposing);
         }
 
-        /// <summary>Borrows the kept command for this text and binds this command's parameters and transaction to it.</summary>
-        private SqliteCommand Prepare(out SqliteCommand command)
+        /// <summary>Borrows the kept SQLite command for this text and gives it this command's parameters and transaction.</summary>
+        private SqliteCommand Lend()
         {
             if (_lent is not null && !string.Equals(_lent.CommandText, CommandText, StringComparison.Ordinal))
             {
                 GiveBack();
             }
-            command = _lent ??= connection.Rent(CommandText);
+            var command = _lent ??= connection.Rent(CommandText);
             command.Transaction = _transaction;
             command.CommandTimeout = CommandTimeout;
             command.Parameters.Clear();
-            foreach (SqliteParameter parameter in _parameters.Parameters)
+            foreach (var parameter in _parameters.Items)
             {
-                command.Parameters.Add(parameter);
+                command.Parameters.Add(parameter.ToSqlite());
             }
             return command;
         }
