@@ -22,6 +22,8 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
     private const int MaxTexts = 512;
     private readonly Dictionary<string, Stack<SqliteCommand>> _idle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RawStatement?> _raw = new(StringComparer.Ordinal);
+    private readonly Stack<Command> _commands = new();
+    private readonly Stack<Parameter> _spare = new();
 
     public SqliteConnection Inner => inner;
 
@@ -57,7 +59,52 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
 
     protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => inner.BeginTransaction(isolationLevel);
 
-    protected override DbCommand CreateDbCommand() => new Command(this);
+    /// <summary>A command from the ones disposed earlier (Dapper makes one per call), or a new one.</summary>
+    protected override DbCommand CreateDbCommand()
+    {
+        lock (_idle)
+        {
+            if (_commands.TryPop(out var command))
+            {
+                command.Reuse();
+                return command;
+            }
+        }
+        return new Command(this);
+    }
+
+    private Parameter NewParameter()
+    {
+        lock (_idle)
+        {
+            if (_spare.TryPop(out var parameter))
+            {
+                return parameter;
+            }
+        }
+        return new Parameter();
+    }
+
+    /// <summary>Keeps a disposed command and its parameters for the next calls.</summary>
+    private void Recycle(Command command, List<Parameter> parameters)
+    {
+        lock (_idle)
+        {
+            if (_spare.Count < 256)
+            {
+                foreach (var parameter in parameters)
+                {
+                    parameter.Reset();
+                    _spare.Push(parameter);
+                }
+            }
+            parameters.Clear();
+            if (_commands.Count < 64)
+            {
+                _commands.Push(command);
+            }
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -139,12 +186,16 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
         }
     }
 
-    /// <summary>A command whose parameters are collected here and bound, when it runs, to a kept statement.</summary>
+    /// <summary>
+    /// A command whose parameters are collected here and bound, when it runs, to a kept statement. Disposing it hands it
+    /// and its parameters back to the connection for the next call: neither may be used after that.
+    /// </summary>
     private sealed class Command(PreparedSqliteConnection connection) : DbCommand
     {
         private readonly ParameterList _parameters = new();
         private SqliteCommand? _lent;
         private SqliteTransaction? _transaction;
+        private bool _recycled;
 
         [AllowNull]
         public override string CommandText { get; set; } = string.Empty;
@@ -207,15 +258,26 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
 
         public override void Prepare() => Lend().Prepare();
 
-        protected override DbParameter CreateDbParameter() => new Parameter();
+        protected override DbParameter CreateDbParameter() => connection.NewParameter();
 
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Lend().ExecuteReader(behavior);
 
+        /// <summary>Makes a recycled command new again.</summary>
+        public void Reuse()
+        {
+            _recycled = false;
+            CommandText = string.Empty;
+            CommandTimeout = 30;
+            _transaction = null;
+        }
+
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !_recycled)
             {
+                _recycled = true;
                 GiveBack();
+                connection.Recycle(this, _parameters.Items);
             }
             base.Dispose(disposing);
         }

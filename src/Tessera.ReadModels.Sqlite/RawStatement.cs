@@ -301,6 +301,20 @@ internal sealed class Parameter : DbParameter
 
     public override void ResetDbType() => _dbType = null;
 
+    /// <summary>Makes a recycled parameter new again.</summary>
+    public void Reset()
+    {
+        _dbType = null;
+        _size = 0;
+        _sizeSet = false;
+        Direction = ParameterDirection.Input;
+        IsNullable = false;
+        ParameterName = string.Empty;
+        SourceColumn = string.Empty;
+        SourceColumnNullMapping = false;
+        Value = null;
+    }
+
     /// <summary>The same parameter for a <see cref="SqliteCommand"/>.</summary>
     public SqliteParameter ToSqlite()
     {

@@ -168,6 +168,31 @@ public sealed class PreparedSqliteConnectionTests : IDisposable
         Assert.Equal(["a", "c"], _connection.Query<string>("SELECT name FROM t ORDER BY id"));
     }
 
+    [Fact]
+    public void a_disposed_command_is_handed_out_again_once_and_comes_back_blank()
+    {
+        var first = _connection.CreateCommand();
+        first.CommandText = "SELECT @X";
+        var parameter = first.CreateParameter();
+        parameter.ParameterName = "@X";
+        parameter.Value = 5;
+        first.Parameters.Add(parameter);
+        first.Dispose();
+        first.Dispose();
+
+        using var again = _connection.CreateCommand();
+        using var other = _connection.CreateCommand();
+
+        Assert.Same(first, again);
+        Assert.NotSame(again, other);
+        Assert.Equal(string.Empty, again.CommandText);
+        Assert.Empty(again.Parameters);
+        var reused = again.CreateParameter();
+        Assert.Same(parameter, reused);
+        Assert.Null(reused.Value);
+        Assert.Equal(string.Empty, reused.ParameterName);
+    }
+
     public void Dispose()
     {
         _connection.Dispose();
