@@ -19,6 +19,9 @@ internal sealed class GroupCommitWriter : IDisposable
 {
     private const int MaxGroupBytes = 8 << 20;
 
+    /// <summary>At least this many callers share one completion work item (see <see cref="Hand"/>).</summary>
+    private const int CallersPerCompletion = 16;
+
     private readonly Lock _gate = new();
     private readonly IStorageFolder _folder;
     private readonly ulong _storeId;
@@ -167,10 +170,13 @@ internal sealed class GroupCommitWriter : IDisposable
                 // A bug, not an I/O error (those are handled in Commit): stop writing rather than guess what is durable.
                 Fail(e);
                 var error = Unavailable(e);
+                // Requests already handed to a completer keep their outcome: their group is durable.
+                _batch.RemoveAll(static request => request.Handed);
                 foreach (var request in _batch)
                 {
-                    request.TrySetException(error);
+                    request.Reject(error);
                 }
+                Hand(_batch, _batch.Count);
                 _carry.Clear();
             }
         }
@@ -183,8 +189,9 @@ internal sealed class GroupCommitWriter : IDisposable
             var error = Unavailable(failure);
             foreach (var request in batch)
             {
-                request.TrySetException(error);
+                request.Reject(error);
             }
+            Hand(batch, batch.Count);
             return;
         }
         _pendingVersions.Clear();
@@ -305,16 +312,14 @@ internal sealed class GroupCommitWriter : IDisposable
                 var error = Unavailable(e);
                 for (var i = 0; i < taken; i++)
                 {
-                    batch[i].TrySetException(error);
+                    batch[i].Reject(error);
                 }
+                Hand(batch, taken);
                 return;
             }
             Publish(chunkOffset, header);
         }
-        for (var i = 0; i < taken; i++)
-        {
-            batch[i].Complete();
-        }
+        Hand(batch, taken);
         if (events > 0)
         {
             _signal.Notify();
@@ -322,6 +327,39 @@ internal sealed class GroupCommitWriter : IDisposable
             {
                 PrepareSpare();
             }
+        }
+    }
+
+    /// <summary>
+    /// Completes the first <paramref name="count"/> requests of a decided group off the writer thread. Their tasks run
+    /// continuations synchronously, so callers resume on the completing thread pool thread: a few work items per group
+    /// instead of one per caller, and the writer never runs a caller's code and is free to take the next group at once.
+    /// </summary>
+    private static void Hand(List<AppendRequest> batch, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        var decided = batch.GetRange(0, count).ToArray();
+        foreach (var request in decided)
+        {
+            request.Handed = true;
+        }
+        var items = Math.Clamp(count / CallersPerCompletion, 1, Environment.ProcessorCount);
+        var per = (count + items - 1) / items;
+        for (var start = 0; start < count; start += per)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static part =>
+                {
+                    foreach (var request in part)
+                    {
+                        request.Complete();
+                    }
+                },
+                new ArraySegment<AppendRequest>(decided, start, Math.Min(per, count - start)),
+                preferLocal: false);
         }
     }
 
