@@ -396,16 +396,14 @@ internal sealed class GroupCommitWriter : IDisposable
             {
                 _index.States[request.Target!.Value.Value] = state;
             }
+            var stream = _index.StreamFor(request.Stream.Value);
+            var name = stream.Name.Value;
             for (var k = 0; k < request.Events.Length; k++)
             {
                 var offset = bodyStart + request.BodyOffset + request.Offsets[k];
-                var stream = _index.Add(
-                    request.FirstPosition + k,
-                    SegmentFormat.Address(_active.Number, offset),
-                    request.Stream.Value,
-                    request.FirstVersion + k,
-                    request.Events[k].EventId);
-                _entries.Add(new SegmentEntry(offset, stream.Name.Value, request.FirstVersion + k, request.Events[k].EventId));
+                var eventId = request.Events[k].EventId;
+                _index.Add(request.FirstPosition + k, SegmentFormat.Address(_active.Number, offset), stream, request.FirstVersion + k, eventId);
+                _entries.Add(new SegmentEntry(offset, name, request.FirstVersion + k, eventId));
             }
         }
         _writeOffset = header.End(chunkOffset);
