@@ -50,6 +50,18 @@ public abstract class ArgumentTests<THarness> : StoreTests<THarness>
     }
 
     [Fact]
+    public async Task a_large_append_naming_one_event_id_twice_is_refused()
+    {
+        var events = Enumerable.Range(0, 100).Select(i => TestEvents.One($"e{i}")).ToList();
+        events.Add(events[57]);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Store.AppendAsync(Order, ExpectedVersion.Any, events));
+
+        Assert.Contains(events[57].EventId.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Equal(GlobalPosition.Start, await Store.ReadHeadAsync());
+    }
+
+    [Fact]
     public async Task reading_a_stream_from_a_negative_version_is_refused()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(

@@ -29,14 +29,24 @@ internal sealed class StoreIndex
     /// <summary>Adds one event, as the writer or the loader met it; the caller publishes the head afterwards.</summary>
     public StreamIndex Add(long position, long address, string stream, long version, Guid eventId)
     {
+        var streamIndex = StreamFor(stream);
+        Add(position, address, streamIndex, version, eventId);
+        return streamIndex;
+    }
+
+    /// <summary>The index of <paramref name="stream"/>, made empty if the stream has no events yet.</summary>
+    public StreamIndex StreamFor(string stream) => Streams.GetOrAdd(stream, static name => new StreamIndex(new StreamName(name)));
+
+    /// <summary>Adds one event of a stream whose index the caller looked up once for all of its events.</summary>
+    public void Add(long position, long address, StreamIndex streamIndex, long version, Guid eventId)
+    {
         if (position != Addresses.Count + 1)
         {
             throw new InvalidDataException($"expected the event at position {Addresses.Count + 1}, found position {position}");
         }
-        var streamIndex = Streams.GetOrAdd(stream, static name => new StreamIndex(new StreamName(name)));
         if (version != streamIndex.Count)
         {
-            throw new InvalidDataException($"expected version {streamIndex.Count} of stream '{stream}', found version {version}");
+            throw new InvalidDataException($"expected version {streamIndex.Count} of stream '{streamIndex.Name}', found version {version}");
         }
         if (!EventIds.TryAdd(eventId, position))
         {
@@ -44,7 +54,6 @@ internal sealed class StoreIndex
         }
         Addresses.Add(address);
         streamIndex.Append(position);
-        return streamIndex;
     }
 }
 

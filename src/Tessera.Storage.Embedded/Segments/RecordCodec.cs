@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using Tessera.Messages;
 using Tessera.Serialization;
 
 namespace Tessera.Storage.Embedded.Segments;
@@ -31,23 +34,28 @@ internal static class RecordCodec
     /// <summary>Encodes the events of one append back to back; the writer fills in positions, versions and checksums.</summary>
     public static byte[] Encode(StreamName stream, IReadOnlyList<EventData> events, out int[] offsets)
     {
-        var streamBytes = Encoding.UTF8.GetBytes(stream.Value);
-        var types = new byte[events.Count][];
-        var metadata = new byte[events.Count][];
+        // One allocation for the records (and one for the offsets): names are encoded straight into the records, and
+        // metadata is serialized into this thread's scratch buffer and copied from there.
+        var scratch = Scratch.ForThisThread(events.Count);
+        var streamLength = Encoding.UTF8.GetByteCount(stream.Value);
         long total = 0;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            types[i] = Encoding.UTF8.GetBytes(e.Type);
-            if (types[i].Length > ushort.MaxValue)
+            var typeLength = Encoding.UTF8.GetByteCount(e.Type);
+            if (typeLength > ushort.MaxValue)
             {
                 throw new ArgumentException($"The type name of event {i} is longer than {ushort.MaxValue} bytes.", nameof(events));
             }
             // Events of one command usually share their metadata object: serialize it once.
-            metadata[i] = i > 0 && ReferenceEquals(e.Metadata, events[i - 1].Metadata)
-                ? metadata[i - 1]
-                : JsonSerializer.SerializeToUtf8Bytes(e.Metadata, TesseraJsonContext.Default.EventMetadata);
-            total += HeaderSize + streamBytes.Length + types[i].Length + metadata[i].Length + (long)e.Data.Length;
+            if (i == 0 || !ReferenceEquals(e.Metadata, events[i - 1].Metadata))
+            {
+                scratch.Serialize(e.Metadata);
+            }
+            scratch.TypeLengths[i] = typeLength;
+            scratch.MetadataStarts[i] = scratch.LastStart;
+            scratch.MetadataLengths[i] = scratch.LastLength;
+            total += HeaderSize + streamLength + typeLength + scratch.LastLength + (long)e.Data.Length;
             if (total > MaxLength)
             {
                 throw new ArgumentException($"The append is larger than the embedded store's limit of {MaxLength} bytes.", nameof(events));
@@ -55,30 +63,41 @@ internal static class RecordCodec
         }
         var buffer = new byte[total];
         offsets = new int[events.Count];
+        var json = scratch.Json.WrittenSpan;
         var at = 0;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             offsets[i] = at;
-            var length = HeaderSize + streamBytes.Length + types[i].Length + metadata[i].Length + e.Data.Length;
+            var typeLength = scratch.TypeLengths[i];
+            var metadata = json.Slice(scratch.MetadataStarts[i], scratch.MetadataLengths[i]);
+            var length = HeaderSize + streamLength + typeLength + metadata.Length + e.Data.Length;
             var record = buffer.AsSpan(at, length);
             BinaryPrimitives.WriteInt32LittleEndian(record[LengthAt..], length);
             e.EventId.TryWriteBytes(record[IdAt..]);
-            BinaryPrimitives.WriteUInt16LittleEndian(record[StreamLengthAt..], (ushort)streamBytes.Length);
-            BinaryPrimitives.WriteUInt16LittleEndian(record[TypeLengthAt..], (ushort)types[i].Length);
-            BinaryPrimitives.WriteInt32LittleEndian(record[MetadataLengthAt..], metadata[i].Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(record[StreamLengthAt..], (ushort)streamLength);
+            BinaryPrimitives.WriteUInt16LittleEndian(record[TypeLengthAt..], (ushort)typeLength);
+            BinaryPrimitives.WriteInt32LittleEndian(record[MetadataLengthAt..], metadata.Length);
             BinaryPrimitives.WriteInt32LittleEndian(record[DataLengthAt..], e.Data.Length);
             record[KindAt] = EventKind;
             var rest = record[HeaderSize..];
-            streamBytes.CopyTo(rest);
-            rest = rest[streamBytes.Length..];
-            types[i].CopyTo(rest);
-            rest = rest[types[i].Length..];
-            metadata[i].CopyTo(rest);
-            rest = rest[metadata[i].Length..];
+            if (i == 0)
+            {
+                Encoding.UTF8.GetBytes(stream.Value, rest);
+            }
+            else
+            {
+                buffer.AsSpan(HeaderSize, streamLength).CopyTo(rest);
+            }
+            rest = rest[streamLength..];
+            Encoding.UTF8.GetBytes(e.Type, rest);
+            rest = rest[typeLength..];
+            metadata.CopyTo(rest);
+            rest = rest[metadata.Length..];
             e.Data.Span.CopyTo(rest);
             at += length;
         }
+        scratch.Release();
         return buffer;
     }
 
@@ -137,5 +156,66 @@ internal static class RecordCodec
             ?? throw new InvalidDataException("A stored event has null metadata.");
         var data = rest.Slice(metadataLength, dataLength).ToArray();
         return new RecordedEvent(EventId(record), name, new StreamVersion(Version(record)), new GlobalPosition(Position(record)), type, data, metadata);
+    }
+
+    /// <summary>Per-thread buffers for encoding, so an append allocates only what it keeps.</summary>
+    private sealed class Scratch
+    {
+        private const int KeepBytes = 64 * 1024;
+
+        [ThreadStatic]
+        private static Scratch? t_current;
+
+        private Scratch()
+        {
+            var options = TesseraJsonContext.Default.Options;
+            Writer = new Utf8JsonWriter(Json, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented, MaxDepth = options.MaxDepth });
+        }
+
+        public ArrayBufferWriter<byte> Json { get; } = new(1024);
+
+        public Utf8JsonWriter Writer { get; }
+
+        public int[] TypeLengths { get; private set; } = new int[16];
+
+        public int[] MetadataStarts { get; private set; } = new int[16];
+
+        public int[] MetadataLengths { get; private set; } = new int[16];
+
+        public int LastStart { get; private set; }
+
+        public int LastLength { get; private set; }
+
+        public static Scratch ForThisThread(int events)
+        {
+            var scratch = t_current ??= new Scratch();
+            if (scratch.TypeLengths.Length < events)
+            {
+                var size = (int)Math.Min(int.MaxValue, BitOperations.RoundUpToPowerOf2((uint)events));
+                scratch.TypeLengths = new int[size];
+                scratch.MetadataStarts = new int[size];
+                scratch.MetadataLengths = new int[size];
+            }
+            scratch.Json.ResetWrittenCount();
+            return scratch;
+        }
+
+        public void Serialize(EventMetadata metadata)
+        {
+            LastStart = Json.WrittenCount;
+            Writer.Reset(Json);
+            JsonSerializer.Serialize(Writer, metadata, TesseraJsonContext.Default.EventMetadata);
+            Writer.Flush();
+            LastLength = Json.WrittenCount - LastStart;
+        }
+
+        /// <summary>Drops buffers that one huge append grew, so a thread does not keep them for good.</summary>
+        public void Release()
+        {
+            if (Json.Capacity > KeepBytes || TypeLengths.Length > KeepBytes)
+            {
+                t_current = null;
+            }
+        }
     }
 }

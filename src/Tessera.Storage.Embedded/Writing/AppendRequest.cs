@@ -4,12 +4,13 @@ namespace Tessera.Storage.Embedded.Writing;
 
 /// <summary>
 /// One caller's append on its way to the writer. The caller's thread encodes the records, so the single writer only
-/// stamps positions and checksums; the writer completes the task after the group's flush.
+/// stamps positions and checksums. After the group's flush the writer hands the request to a thread pool thread that
+/// completes it; continuations run synchronously there (never on the writer thread, which only decides the outcome).
 /// </summary>
 internal sealed class AppendRequest : TaskCompletionSource<AppendResult>
 {
     public AppendRequest(StreamName stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken cancellationToken)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        : base(TaskCreationOptions.None)
     {
         Stream = stream;
         Expected = expected;
@@ -19,7 +20,7 @@ internal sealed class AppendRequest : TaskCompletionSource<AppendResult>
 
     /// <summary>A delete, tombstone or metadata change of <paramref name="target"/>: the writer makes its "$metadata" event.</summary>
     public AppendRequest(StreamName target, ExpectedVersion expected, StreamOperation operation, StreamMetadata? metadata, CancellationToken cancellationToken)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        : base(TaskCreationOptions.None)
     {
         Stream = StreamState.MetadataStreamOf(target);
         Target = target;
@@ -60,6 +61,9 @@ internal sealed class AppendRequest : TaskCompletionSource<AppendResult>
 
     public bool Canceled { get; set; }
 
+    /// <summary>True once the writer handed the request to be completed: its outcome is final.</summary>
+    public bool Handed { get; set; }
+
     public long FirstPosition { get; set; }
 
     public long FirstVersion { get; set; }
@@ -73,6 +77,13 @@ internal sealed class AppendRequest : TaskCompletionSource<AppendResult>
         Events = events;
         Encoded = RecordCodec.Encode(Stream, events, out var offsets);
         Offsets = offsets;
+    }
+
+    /// <summary>Decides that the append fails with <paramref name="error"/>, whatever was decided before.</summary>
+    public void Reject(Exception error)
+    {
+        Canceled = false;
+        Error = error;
     }
 
     public void Complete()

@@ -19,7 +19,12 @@ internal sealed class GroupCommitWriter : IDisposable
 {
     private const int MaxGroupBytes = 8 << 20;
 
-    private readonly Lock _gate = new();
+    /// <summary>At least this many callers share one completion work item (see <see cref="Hand"/>).</summary>
+    private const int CallersPerCompletion = 64;
+
+    // A monitor rather than a semaphore: the writer blocks without spinning, which on a small machine takes CPU time
+    // from the callers and from the writer's own next group.
+    private readonly object _gate = new();
     private readonly IStorageFolder _folder;
     private readonly ulong _storeId;
     private readonly long _segmentSize;
@@ -30,7 +35,6 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly AppendSignal _signal;
     private readonly ILogger _logger;
     private readonly Thread _thread;
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly List<AppendRequest> _batch = [];
     private readonly List<AppendRequest> _carry = [];
     private readonly List<AppendRequest> _written = [];
@@ -97,12 +101,11 @@ internal sealed class GroupCommitWriter : IDisposable
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
             _incoming.Add(request);
-            if (_incoming.Count > 1)
+            if (_incoming.Count == 1)
             {
-                return; // the writer was already woken for this batch
+                Monitor.Pulse(_gate); // the writer waits only while nothing is queued
             }
         }
-        _wake.Release();
     }
 
     public void Dispose()
@@ -114,8 +117,8 @@ internal sealed class GroupCommitWriter : IDisposable
                 return;
             }
             _stopping = true;
+            Monitor.Pulse(_gate);
         }
-        _wake.Release();
         _thread.Join();
         if (_spare is { } spare)
         {
@@ -130,19 +133,18 @@ internal sealed class GroupCommitWriter : IDisposable
         }
         Task.WaitAll([.. _background]);
         _headFile.Dispose();
-        _wake.Dispose();
     }
 
     private void Run()
     {
         while (true)
         {
-            if (_carry.Count == 0 && !Volatile.Read(ref _stopping))
-            {
-                _wake.Wait();
-            }
             lock (_gate)
             {
+                while (_incoming.Count == 0 && _carry.Count == 0 && !_stopping)
+                {
+                    Monitor.Wait(_gate);
+                }
                 (_incoming, _spareList) = (_spareList, _incoming);
                 if (_spareList.Count == 0 && _carry.Count == 0 && _stopping)
                 {
@@ -167,10 +169,13 @@ internal sealed class GroupCommitWriter : IDisposable
                 // A bug, not an I/O error (those are handled in Commit): stop writing rather than guess what is durable.
                 Fail(e);
                 var error = Unavailable(e);
+                // Requests already handed to a completer keep their outcome: their group is durable.
+                _batch.RemoveAll(static request => request.Handed);
                 foreach (var request in _batch)
                 {
-                    request.TrySetException(error);
+                    request.Reject(error);
                 }
+                Hand(_batch, _batch.Count);
                 _carry.Clear();
             }
         }
@@ -183,8 +188,9 @@ internal sealed class GroupCommitWriter : IDisposable
             var error = Unavailable(failure);
             foreach (var request in batch)
             {
-                request.TrySetException(error);
+                request.Reject(error);
             }
+            Hand(batch, batch.Count);
             return;
         }
         _pendingVersions.Clear();
@@ -305,16 +311,14 @@ internal sealed class GroupCommitWriter : IDisposable
                 var error = Unavailable(e);
                 for (var i = 0; i < taken; i++)
                 {
-                    batch[i].TrySetException(error);
+                    batch[i].Reject(error);
                 }
+                Hand(batch, taken);
                 return;
             }
             Publish(chunkOffset, header);
         }
-        for (var i = 0; i < taken; i++)
-        {
-            batch[i].Complete();
-        }
+        Hand(batch, taken);
         if (events > 0)
         {
             _signal.Notify();
@@ -322,6 +326,39 @@ internal sealed class GroupCommitWriter : IDisposable
             {
                 PrepareSpare();
             }
+        }
+    }
+
+    /// <summary>
+    /// Completes the first <paramref name="count"/> requests of a decided group off the writer thread. Their tasks run
+    /// continuations synchronously, so callers resume on the completing thread pool thread: a few work items per group
+    /// instead of one per caller, and the writer never runs a caller's code and is free to take the next group at once.
+    /// </summary>
+    private static void Hand(List<AppendRequest> batch, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        var decided = batch.GetRange(0, count).ToArray();
+        foreach (var request in decided)
+        {
+            request.Handed = true;
+        }
+        var items = Math.Clamp(count / CallersPerCompletion, 1, Environment.ProcessorCount);
+        var per = (count + items - 1) / items;
+        for (var start = 0; start < count; start += per)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static part =>
+                {
+                    foreach (var request in part)
+                    {
+                        request.Complete();
+                    }
+                },
+                new ArraySegment<AppendRequest>(decided, start, Math.Min(per, count - start)),
+                preferLocal: false);
         }
     }
 
@@ -359,16 +396,14 @@ internal sealed class GroupCommitWriter : IDisposable
             {
                 _index.States[request.Target!.Value.Value] = state;
             }
+            var stream = _index.StreamFor(request.Stream.Value);
+            var name = stream.Name.Value;
             for (var k = 0; k < request.Events.Length; k++)
             {
                 var offset = bodyStart + request.BodyOffset + request.Offsets[k];
-                var stream = _index.Add(
-                    request.FirstPosition + k,
-                    SegmentFormat.Address(_active.Number, offset),
-                    request.Stream.Value,
-                    request.FirstVersion + k,
-                    request.Events[k].EventId);
-                _entries.Add(new SegmentEntry(offset, stream.Name.Value, request.FirstVersion + k, request.Events[k].EventId));
+                var eventId = request.Events[k].EventId;
+                _index.Add(request.FirstPosition + k, SegmentFormat.Address(_active.Number, offset), stream, request.FirstVersion + k, eventId);
+                _entries.Add(new SegmentEntry(offset, name, request.FirstVersion + k, eventId));
             }
         }
         _writeOffset = header.End(chunkOffset);

@@ -5,6 +5,8 @@ internal static class StoreArguments
 {
     public const int MaxPageSize = 100_000;
 
+    private const int SmallAppend = 16;
+
     public static void CheckAppend(StreamName stream, IReadOnlyList<EventData> events)
     {
         CheckStream(stream);
@@ -19,20 +21,31 @@ internal static class StoreArguments
         {
             throw new ArgumentException("An append needs at least one event.", nameof(events));
         }
+        // Pairwise for small appends (no allocation); a set above that, so a large append is not checked in quadratic time.
+        HashSet<Guid>? seen = events.Count > SmallAppend ? new(events.Count) : null;
         for (var i = 0; i < events.Count; i++)
         {
             if (events[i] is null)
             {
                 throw new ArgumentException($"Event {i} of the append is null.", nameof(events));
             }
-            for (var j = 0; j < i; j++)
+            if (seen is null ? AppearsBefore(events, i) : !seen.Add(events[i].EventId))
             {
-                if (events[j].EventId == events[i].EventId)
-                {
-                    throw new ArgumentException($"Event id {events[i].EventId} appears twice in one append.", nameof(events));
-                }
+                throw new ArgumentException($"Event id {events[i].EventId} appears twice in one append.", nameof(events));
             }
         }
+    }
+
+    private static bool AppearsBefore(IReadOnlyList<EventData> events, int i)
+    {
+        for (var j = 0; j < i; j++)
+        {
+            if (events[j].EventId == events[i].EventId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Checks a delete, tombstone or metadata change: system streams ('$' first) can never be deleted or truncated.</summary>
