@@ -54,6 +54,7 @@ internal static class FanOutHarness
             var listening = Task.Run(() => ListenAsync(options, delivered, stop.Token), CancellationToken.None);
             var runner = reader.GetRequiredService<ProjectionRunners>().ByName["order-summaries.v1"];
             var watching = Task.Run(() => WatchAsync(runner, visible), CancellationToken.None);
+            var sampling = Task.Run(() => SampleAsync(store, relay, delivered, runner, nats.Port, stop.Token), CancellationToken.None);
 
             await OfferAsync(store, rate, total, appended);
             await watching;
@@ -64,6 +65,7 @@ internal static class FanOutHarness
             await stop.CancelAsync();
             await Quietly(relaying);
             await Quietly(listening);
+            await Quietly(sampling);
             foreach (var service in reader.GetServices<IHostedService>().Reverse())
             {
                 await service.StopAsync(CancellationToken.None);
@@ -154,6 +156,48 @@ internal static class FanOutHarness
                 visible[next] = now;
             }
         }
+    }
+
+    /// <summary>
+    /// Prints once a second how far each stage got (the store's head, what the broker acknowledged to the relay, what
+    /// reached the plain subscriber, the projection's checkpoint) and the process's CPU time, to show which stage queues.
+    /// </summary>
+    private static async Task SampleAsync(EmbeddedEventStore store, NatsEventRelay relay, long[] delivered, ProjectionRunner runner, int port, CancellationToken stop)
+    {
+        var process = Process.GetCurrentProcess();
+        var server = NatsServerProcess(port);
+        var started = Stopwatch.GetTimestamp();
+        var reached = 0L;
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(1000, stop);
+            while (reached + 1 < delivered.Length && Volatile.Read(ref delivered[reached + 1]) != 0)
+            {
+                reached++;
+            }
+            process.Refresh();
+            server?.Refresh();
+            var head = await store.ReadHeadAsync(stop);
+            Console.WriteLine(
+                $"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:F1} s: stored {head.Value,7}, acked by JetStream {relay.Published.Value,7}, " +
+                $"at subscriber {reached,7}, projected {runner.Checkpoint.Value,7}; CPU s: this process {process.TotalProcessorTime.TotalSeconds,5:F1}, " +
+                $"nats-server {server?.TotalProcessorTime.TotalSeconds ?? double.NaN,5:F1}");
+        }
+    }
+
+    /// <summary>The nats-server process listening on <paramref name="port"/> (found by its command line), if it can be seen.</summary>
+    private static Process? NatsServerProcess(int port)
+    {
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        foreach (var candidate in Process.GetProcessesByName("nats-server"))
+        {
+            var commandLine = File.Exists($"/proc/{candidate.Id}/cmdline") ? File.ReadAllText($"/proc/{candidate.Id}/cmdline") : "";
+            if (commandLine.Split('\0').Contains(portText))
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     /// <summary>Records when each position reached a plain subscriber (a <see cref="NatsEventSource"/> of its own).</summary>
