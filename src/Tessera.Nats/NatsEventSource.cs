@@ -130,7 +130,8 @@ public sealed partial class NatsEventSource : IProjectionEventSource, IAsyncDisp
             {
                 await using var nats = new NatsConnection(new NatsOpts { Url = _options.Url, Name = "tessera-reader" });
                 var consumer = await CreateConsumerAsync(new NatsJSContext(nats), cursor, stop);
-                await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stop))
+                // A message holds up to 1 MiB of events: 64 pulled ahead bound what waits in memory.
+                await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 64 }, cancellationToken: stop))
                 {
                     if (EventMessages.PositionOf(message.Headers) <= cursor)
                     {
