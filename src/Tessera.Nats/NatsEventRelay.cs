@@ -10,15 +10,16 @@ namespace Tessera.Nats;
 /// <summary>
 /// The write side's relay: publishes committed events in global order to a JetStream stream, in batch messages of
 /// consecutive events (<see cref="EventBatchWriter"/>) with the last event's global position as the message id. The
-/// event store is the truth and the broker a copy: on every start the relay
-/// asks the stream for the last message it actually holds and resumes after it, so a restart publishes no duplicate and
-/// a broker that lost its tail (JetStream on nats-server 2.9 does not flush every write) gets the tail again.
+/// event store is the truth and the broker a copy: on every start the relay asks the stream for the last message it
+/// actually holds and resumes after it, so a restart publishes no duplicate and a broker that lost its tail (JetStream
+/// on nats-server 2.9 does not flush every write) gets the tail again.
 /// </summary>
 public sealed partial class NatsEventRelay
 {
+    // Messages published and not yet acknowledged; the relay waits when this many are.
+    private const int MaxInFlight = 64;
     private readonly IEventReader _store;
     private readonly NatsFanOutOptions _options;
-    private const int MaxInFlight = 64;
     private readonly ILogger _logger;
     private long _published;
 
