@@ -174,7 +174,8 @@ internal static class FanOutHarness
 
     /// <summary>
     /// Prints once a second how far each stage got (the store's head, what the broker acknowledged to the relay, what
-    /// reached the plain subscriber, the projection's checkpoint) and the process's CPU time, to show which stage queues.
+    /// reached the plain subscriber, the projection's checkpoint), the CPU time of this process and of nats-server, and the
+    /// thread pool's backlog, to show which stage queues.
     /// </summary>
     private static async Task SampleAsync(EmbeddedEventStore store, NatsEventRelay relay, long[] delivered, ProjectionRunner? runner, int port, CancellationToken stop)
     {
@@ -195,7 +196,7 @@ internal static class FanOutHarness
             Console.WriteLine(
                 $"  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:F1} s: stored {head.Value,7}, acked by JetStream {relay.Published.Value,7}, " +
                 $"at subscriber {reached,7}, projected {runner?.Checkpoint.Value ?? 0,7}; CPU s: this process {process.TotalProcessorTime.TotalSeconds,5:F1}, " +
-                $"nats-server {server?.TotalProcessorTime.TotalSeconds ?? double.NaN,5:F1}");
+                $"nats-server {server?.TotalProcessorTime.TotalSeconds ?? double.NaN,5:F1}; thread pool: {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} queued");
         }
     }
 
