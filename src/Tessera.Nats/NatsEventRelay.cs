@@ -8,13 +8,16 @@ using Tessera.Storage;
 namespace Tessera.Nats;
 
 /// <summary>
-/// The write side's relay: publishes committed events in global order to a JetStream stream, one message per event with
-/// the global position as its message id. The event store is the truth and the broker a copy: on every start the relay
-/// asks the stream for the last message it actually holds and resumes after it, so a restart publishes no duplicate and
-/// a broker that lost its tail (JetStream on nats-server 2.9 does not flush every write) gets the tail again.
+/// The write side's relay: publishes committed events in global order to a JetStream stream, in batch messages of
+/// consecutive events (<see cref="EventBatchWriter"/>) with the last event's global position as the message id. The
+/// event store is the truth and the broker a copy: on every start the relay asks the stream for the last message it
+/// actually holds and resumes after it, so a restart publishes no duplicate and a broker that lost its tail (JetStream
+/// on nats-server 2.9 does not flush every write) gets the tail again.
 /// </summary>
 public sealed partial class NatsEventRelay
 {
+    // Messages published and not yet acknowledged; the relay waits when this many are.
+    private const int MaxInFlight = 64;
     private readonly IEventReader _store;
     private readonly NatsFanOutOptions _options;
     private readonly ILogger _logger;
@@ -60,41 +63,48 @@ public sealed partial class NatsEventRelay
         Volatile.Write(ref _published, last.Value);
         LogResuming(_logger, _options.Stream, last.Value);
         var lastId = last == GlobalPosition.Start ? null : last.ToString();
-        var pending = new List<NatsJSPublishConcurrentFuture>(_options.BatchSize);
-        await foreach (var batch in _store.SubscribeAsync(last, _options.BatchSize, cancellationToken))
+        using var writer = new EventBatchWriter(MaxPayload(nats));
+        await using var window = new AckWindow(MaxInFlight, p => Volatile.Write(ref _published, p.Value), cancellationToken);
+        try
         {
-            // The whole batch goes out before any acknowledgement is awaited: one round trip per batch, not per event.
-            try
+            await foreach (var batch in _store.SubscribeAsync(last, _options.BatchSize, window.Token))
             {
-                foreach (var e in batch)
+                // A store batch goes out as few messages as the size limit allows, as soon as it is read.
+                for (var next = 0; next < batch.Count;)
                 {
-                    var id = e.Position.ToString();
+                    writer.Clear();
+                    while (next < batch.Count && writer.TryAdd(batch[next]))
+                    {
+                        next++;
+                    }
+                    var id = writer.Last.ToString();
                     // The expectation on the previous message id makes the broker refuse anything out of order, so a
                     // failed publish can never leave a hole that a later one papers over: every later one fails too.
-                    pending.Add(await js.PublishConcurrentAsync(
+                    // The payload is copied into the connection's buffer before the publish returns, so the writer is free again.
+                    var future = await js.PublishConcurrentAsync(
                         _options.Subject,
-                        e.Data.ToArray(),
+                        writer.Payload,
                         opts: new NatsJSPubOpts { MsgId = id, ExpectedLastMsgId = lastId },
-                        headers: EventMessages.Headers(e),
-                        cancellationToken: cancellationToken));
+                        headers: EventMessages.BatchHeaders(writer.Last),
+                        cancellationToken: window.Token);
+                    await window.AddAsync(future, writer.Last);
                     lastId = id;
                 }
-                for (var i = 0; i < pending.Count; i++)
-                {
-                    var ack = await pending[i].GetResponseAsync(cancellationToken);
-                    ack.EnsureSuccess();
-                    Volatile.Write(ref _published, batch[i].Position.Value);
-                }
-            }
-            finally
-            {
-                foreach (var future in pending)
-                {
-                    await future.DisposeAsync();
-                }
-                pending.Clear();
             }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An acknowledgement failed and stopped the publishing: CompleteAsync throws that failure.
+        }
+        await window.CompleteAsync();
+    }
+
+    /// <summary>The largest payload to publish: what the server accepts (headers count too), at most 1 MiB.</summary>
+    private static int MaxPayload(NatsConnection nats)
+    {
+        const int headerRoom = 1024;
+        var server = nats.ServerInfo?.MaxPayload ?? 1024 * 1024;
+        return Math.Min(server, 1024 * 1024) - headerRoom;
     }
 
     /// <summary>Creates the stream if it is missing (file storage), leaving an existing one as it is.</summary>

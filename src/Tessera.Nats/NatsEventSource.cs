@@ -64,16 +64,20 @@ public sealed partial class NatsEventSource : IProjectionEventSource, IAsyncDisp
         var last = stream.Info.State.LastSeq;
         var events = new List<RecordedEvent>(Math.Min(maxCount, 1024));
         var sequence = start;
+        var cut = false;
         // Messages are read one request each, by sequence; this path serves rebuilds, the live path is the consumer.
         while (events.Count < maxCount && sequence <= last)
         {
             var message = await GetAsync(stream, sequence++, cancellationToken);
             if (message is { } m && EventMessages.PositionOfRaw(m.Hdrs) > after)
             {
-                events.Add(EventMessages.ReadRaw(m.Hdrs, m.Data));
+                var from = events.Count == 0 ? after : events[^1].Position;
+                EventMessages.ReadRaw(m.Hdrs, m.Data, from, events, maxCount - events.Count);
+                // A batch message cut by maxCount: the next page starts in it again (the start search finds it).
+                cut = events.Count == maxCount && events[^1].Position < EventMessages.PositionOfRaw(m.Hdrs);
             }
         }
-        return new AllSlice(events, events.Count == 0 ? after : events[^1].Position, IsEnd: sequence > last);
+        return new AllSlice(events, events.Count == 0 ? after : events[^1].Position, IsEnd: sequence > last && !cut);
     }
 
     /// <summary>Yields batches of at most <paramref name="maxBatch"/> events after <paramref name="after"/>: what the stream holds, then each new one.</summary>
@@ -118,6 +122,7 @@ public sealed partial class NatsEventSource : IProjectionEventSource, IAsyncDisp
     private async Task PumpAsync(GlobalPosition after, ChannelWriter<RecordedEvent> events, CancellationToken stop)
     {
         var cursor = after;
+        var decoded = new List<RecordedEvent>();
         Exception? fatal = null;
         while (!stop.IsCancellationRequested)
         {
@@ -125,15 +130,20 @@ public sealed partial class NatsEventSource : IProjectionEventSource, IAsyncDisp
             {
                 await using var nats = new NatsConnection(new NatsOpts { Url = _options.Url, Name = "tessera-reader" });
                 var consumer = await CreateConsumerAsync(new NatsJSContext(nats), cursor, stop);
-                await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stop))
+                // A message holds up to 1 MiB of events: 64 pulled ahead bound what waits in memory.
+                await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 64 }, cancellationToken: stop))
                 {
                     if (EventMessages.PositionOf(message.Headers) <= cursor)
                     {
                         continue;
                     }
-                    var e = EventMessages.Read(message.Headers, message.Data);
-                    await events.WriteAsync(e, stop);
-                    cursor = e.Position;
+                    decoded.Clear();
+                    EventMessages.Read(message.Headers, message.Data, cursor, decoded);
+                    foreach (var e in decoded)
+                    {
+                        await events.WriteAsync(e, stop);
+                        cursor = e.Position;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

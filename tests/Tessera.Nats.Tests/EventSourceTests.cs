@@ -9,12 +9,16 @@ namespace Tessera.Nats.Tests;
 
 /// <summary>
 /// The remote reader on a stream whose global positions have gaps (as a PostgreSQL store leaves after rolled-back
-/// transactions), so JetStream sequences and positions differ; messages are published as the relay does.
+/// transactions), so JetStream sequences and positions differ; messages are published as the relay does (batches of
+/// consecutive events), or one event per message as relays did before batches.
 /// </summary>
 public sealed class EventSourceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Hang = TimeSpan.FromMinutes(2);
     private static readonly long[] Positions = [3, 4, 10, 11, 12, 20, 31, 32, 40, 57, 58, 59, 70];
+
+    // Batches as a relay may cut them: message 1 holds 3..10, message 2 holds 11..31, message 3 32..57, message 4 58..70.
+    private static readonly int[] BatchSizes = [3, 4, 3, 3];
     private NatsServer _nats = null!;
     private NatsFanOutOptions _options = null!;
 
@@ -26,11 +30,13 @@ public sealed class EventSourceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _nats.DisposeAsync();
 
-    [Fact]
-    public async Task a_reader_starts_at_the_first_message_after_its_checkpoint_without_reading_the_ones_before()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task a_reader_starts_at_the_first_message_after_its_checkpoint_without_reading_the_ones_before(bool batches)
     {
         // A first message that is not an event: a reader that read the stream from its start would stop on it.
-        await PublishAsync(includeForeignFirst: true);
+        await PublishAsync(includeForeignFirst: true, batches);
         await using var source = new NatsEventSource(_options);
         using var timeout = new CancellationTokenSource(Hang);
 
@@ -59,20 +65,43 @@ public sealed class EventSourceTests : IAsyncLifetime
     [InlineData(1000, 14L)]
     public async Task the_start_sequence_is_the_first_message_whose_position_is_after_the_checkpoint(long checkpoint, long sequence)
     {
-        await PublishAsync(includeForeignFirst: false);
+        await PublishAsync(includeForeignFirst: false, batches: false);
         await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url });
         var stream = await new NatsJSContext(nats).GetStreamAsync(_options.Stream);
 
         Assert.Equal((ulong)sequence, await NatsEventSource.StartSequenceAsync(stream, new GlobalPosition(checkpoint), CancellationToken.None));
     }
 
-    [Fact]
-    public async Task pages_and_the_head_come_from_what_the_stream_holds()
+    [Theory]
+    [InlineData(0, 1L)]
+    [InlineData(3, 1L)]
+    [InlineData(5, 1L)]
+    [InlineData(10, 2L)]
+    [InlineData(12, 2L)]
+    [InlineData(31, 3L)]
+    [InlineData(56, 3L)]
+    [InlineData(57, 4L)]
+    [InlineData(69, 4L)]
+    [InlineData(70, 5L)]
+    [InlineData(1000, 5L)]
+    public async Task the_start_sequence_is_the_first_batch_that_holds_an_event_after_the_checkpoint(long checkpoint, long sequence)
+    {
+        await PublishAsync(includeForeignFirst: false, batches: true);
+        await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url });
+        var stream = await new NatsJSContext(nats).GetStreamAsync(_options.Stream);
+
+        Assert.Equal((ulong)sequence, await NatsEventSource.StartSequenceAsync(stream, new GlobalPosition(checkpoint), CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task pages_and_the_head_come_from_what_the_stream_holds(bool batches)
     {
         await using var source = new NatsEventSource(_options);
         Assert.Equal(GlobalPosition.Start, await source.ReadHeadAsync());
         Assert.Empty((await source.ReadAllAsync(GlobalPosition.Start, 10)).Events);
-        await PublishAsync(includeForeignFirst: false);
+        await PublishAsync(includeForeignFirst: false, batches);
 
         var pages = new List<AllSlice>();
         var after = new GlobalPosition(10);
@@ -93,6 +122,27 @@ public sealed class EventSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_subscription_ends_with_a_clear_error_on_a_message_of_an_unknown_format()
+    {
+        await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url });
+        var js = new NatsJSContext(nats);
+        await NatsEventRelay.EnsureStreamAsync(js, _options, CancellationToken.None);
+        var headers = new NatsHeaders { [EventMessages.Position] = "5", [EventMessages.Format] = "batch.v9" };
+        (await js.PublishAsync(_options.Subject, new byte[] { 1, 2, 3 }, headers: headers)).EnsureSuccess();
+        await using var source = new NatsEventSource(_options);
+        using var timeout = new CancellationTokenSource(Hang);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var batch in source.SubscribeAsync(GlobalPosition.Start, 10, timeout.Token))
+            {
+                Assert.Fail($"A batch of {batch.Count} came from a message of an unknown format.");
+            }
+        });
+        Assert.Contains("'batch.v9'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task bad_arguments_are_refused_by_name()
     {
         await using var source = new NatsEventSource(_options);
@@ -102,7 +152,7 @@ public sealed class EventSourceTests : IAsyncLifetime
         Assert.Equal("maxCount", batch.ParamName);
     }
 
-    private async Task PublishAsync(bool includeForeignFirst)
+    private async Task PublishAsync(bool includeForeignFirst, bool batches)
     {
         await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url });
         var js = new NatsJSContext(nats);
@@ -111,15 +161,28 @@ public sealed class EventSourceTests : IAsyncLifetime
         {
             (await js.PublishAsync(_options.Subject, "not an event"u8.ToArray())).EnsureSuccess();
         }
-        string? last = null;
-        foreach (var position in Positions)
+        var events = Positions.Select(position =>
         {
             var data = TestEvents.One($"{position}");
-            var e = new RecordedEvent(data.EventId, new StreamName($"order-{position}"), new StreamVersion(0), new GlobalPosition(position), data.Type, data.Data, data.Metadata);
-            var id = position.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var ack = await js.PublishAsync(_options.Subject, e.Data.ToArray(), opts: new NatsJSPubOpts { MsgId = id, ExpectedLastMsgId = last }, headers: EventMessages.Headers(e));
-            ack.EnsureSuccess();
-            last = id;
+            return new RecordedEvent(data.EventId, new StreamName($"order-{position}"), new StreamVersion(0), new GlobalPosition(position), data.Type, data.Data, data.Metadata);
+        }).ToList();
+        var previous = GlobalPosition.Start;
+        if (!batches)
+        {
+            foreach (var e in events)
+            {
+                await StreamMessages.PublishSingleAsync(js, _options, e, previous);
+                previous = e.Position;
+            }
+            return;
+        }
+        var taken = 0;
+        foreach (var size in BatchSizes)
+        {
+            var batch = events.GetRange(taken, size);
+            await StreamMessages.PublishBatchAsync(js, _options, batch, previous);
+            previous = batch[^1].Position;
+            taken += size;
         }
     }
 }

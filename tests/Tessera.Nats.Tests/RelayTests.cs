@@ -51,7 +51,7 @@ public sealed class RelayTests : IAsyncLifetime, IAsyncDisposable
         {
             TestEvents.AssertSame(appended[i], received[i]);
         }
-        Assert.Equal(50L, await MessageCountAsync());
+        await AssertHeldOnceAsync(50);
         await StopAsync(timeout, relayTask);
         Assert.Equal(new GlobalPosition(50), relay.Published);
     }
@@ -73,12 +73,12 @@ public sealed class RelayTests : IAsyncLifetime, IAsyncDisposable
         var received = await ReadAsync(GlobalPosition.Start, 50, timeout.Token);
 
         Assert.Equal(Enumerable.Range(1, 50).Select(p => (long)p), received.Select(e => e.Position.Value));
-        Assert.Equal(50L, await MessageCountAsync());
+        await AssertHeldOnceAsync(50);
         await StopAsync(timeout, again);
     }
 
     [Fact]
-    public async Task a_broker_that_lost_its_tail_gets_it_again_from_the_store()
+    public async Task a_broker_that_lost_its_tail_gets_it_again_from_the_store_after_messages_of_the_first_format()
     {
         await AppendAsync(40);
         using (var first = new CancellationTokenSource(Hang))
@@ -87,17 +87,86 @@ public sealed class RelayTests : IAsyncLifetime, IAsyncDisposable
             await ReadAsync(GlobalPosition.Start, 40, first.Token);
             await StopAsync(first, relayTask);
         }
-        // The broker comes back holding only the first 25 events, as after a machine crash before JetStream flushed.
-        await LoseTailAsync(keep: 25);
-        Assert.Equal(25L, await MessageCountAsync());
+        // The broker comes back holding only the first 25 events, as after a machine crash before JetStream flushed, and
+        // holding them one per message, as a relay before batch messages published them.
+        await LoseTailAsync(keep: 25, singles: true);
+        Assert.Equal(25, (await HeldAsync()).Count);
 
         using var timeout = new CancellationTokenSource(Hang);
         RunRelay(timeout.Token, out var again);
         var received = await ReadAsync(GlobalPosition.Start, 40, timeout.Token);
 
         Assert.Equal(Enumerable.Range(1, 40).Select(p => (long)p), received.Select(e => e.Position.Value));
-        Assert.Equal(40L, await MessageCountAsync());
+        var held = await AssertHeldOnceAsync(40);
+        Assert.All(held.Take(25), m => Assert.Single(m.Events));
         await StopAsync(timeout, again);
+    }
+
+    [Fact]
+    public async Task a_relay_restarted_after_part_of_a_store_batch_reached_the_broker_publishes_the_rest_once()
+    {
+        await AppendAsync(40);
+        using (var first = new CancellationTokenSource(Hang))
+        {
+            RunRelay(first.Token, out var relayTask);
+            await ReadAsync(GlobalPosition.Start, 40, first.Token);
+            await StopAsync(first, relayTask);
+        }
+        // The broker holds 1..10, 11..20 and 21..25 of what the relay read as one store batch of 40, as when a relay
+        // stopped between two messages of a batch it had to split.
+        await LoseTailAsync(keep: 25, singles: false, split: 10);
+
+        using var timeout = new CancellationTokenSource(Hang);
+        RunRelay(timeout.Token, out var again);
+        var fromStart = await ReadAsync(GlobalPosition.Start, 40, timeout.Token);
+        var fromInsideABatch = await ReadAsync(new GlobalPosition(17), 23, timeout.Token);
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(p => (long)p), fromStart.Select(e => e.Position.Value));
+        Assert.Equal(Enumerable.Range(18, 23).Select(p => (long)p), fromInsideABatch.Select(e => e.Position.Value));
+        var held = await AssertHeldOnceAsync(40);
+        Assert.Equal([10L, 20L, 25L, 40L], held.Select(m => m.Header));
+        await StopAsync(timeout, again);
+    }
+
+    [Fact]
+    public async Task the_relay_packs_consecutive_events_into_messages_named_by_their_last_position()
+    {
+        await AppendAsync(50);
+        _options.BatchSize = 20;
+        using var timeout = new CancellationTokenSource(Hang);
+        RunRelay(timeout.Token, out var relayTask);
+
+        await ReadAsync(GlobalPosition.Start, 50, timeout.Token);
+
+        // The relay read the store 20 at a time, and each read went out as one message.
+        var held = await AssertHeldOnceAsync(50);
+        Assert.Equal([20L, 40L, 50L], held.Select(m => m.Header));
+        await StopAsync(timeout, relayTask);
+    }
+
+    [Fact]
+    public async Task events_too_large_for_one_message_together_go_out_in_several()
+    {
+        var appended = new List<EventData>();
+        for (var i = 0; i < 5; i++)
+        {
+            var e = TestEvents.Large(400_000);
+            appended.Add(e);
+            await _store.AppendAsync(new StreamName($"large-{i}"), ExpectedVersion.NoStream, [e]);
+        }
+        using var timeout = new CancellationTokenSource(Hang);
+        RunRelay(timeout.Token, out var relayTask);
+
+        var received = await ReadAsync(GlobalPosition.Start, 5, timeout.Token);
+
+        for (var i = 0; i < 5; i++)
+        {
+            TestEvents.AssertSame(appended[i], received[i]);
+        }
+        // nats-server accepts 1 MiB per message by default: two of these events fit in one, not three.
+        var held = await AssertHeldOnceAsync(5);
+        Assert.All(held, m => Assert.InRange(m.Events.Length, 1, 2));
+        await StopAsync(timeout, relayTask);
     }
 
     [Fact]
@@ -110,6 +179,8 @@ public sealed class RelayTests : IAsyncLifetime, IAsyncDisposable
         var received = await ReadAsync(new GlobalPosition(22), 8, timeout.Token);
 
         Assert.Equal(Enumerable.Range(23, 8).Select(p => (long)p), received.Select(e => e.Position.Value));
+        // The relay found all 30 in the store at once and sent them as one message, so the checkpoint fell inside it.
+        Assert.Single(await AssertHeldOnceAsync(30));
         await StopAsync(timeout, relayTask);
     }
 
@@ -128,7 +199,7 @@ public sealed class RelayTests : IAsyncLifetime, IAsyncDisposable
         var received = await ReadAsync(GlobalPosition.Start, 50, timeout.Token);
 
         Assert.Equal(Enumerable.Range(1, 50).Select(p => (long)p), received.Select(e => e.Position.Value));
-        Assert.Equal(50L, await MessageCountAsync());
+        await AssertHeldOnceAsync(50);
         await StopAsync(timeout, relayTask);
     }
 
@@ -180,24 +251,37 @@ public sealed class RelayTests : IAsyncLifetime, IAsyncDisposable
         return received;
     }
 
-    private async Task<long> MessageCountAsync()
+    private Task<List<(long Header, long[] Events)>> HeldAsync() => StreamMessages.HeldAsync(_nats.Url, _options);
+
+    /// <summary>Asserts that the stream holds events 1..<paramref name="count"/> each once, in order, and that each message is named by its last event.</summary>
+    private async Task<List<(long Header, long[] Events)>> AssertHeldOnceAsync(int count)
     {
-        await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url });
-        var stream = await new NatsJSContext(nats).GetStreamAsync(_options.Stream);
-        return stream.Info.State.Messages;
+        var held = await HeldAsync();
+        Assert.Equal(Enumerable.Range(1, count).Select(p => (long)p), held.SelectMany(m => m.Events));
+        Assert.All(held, m => Assert.Equal(m.Events[^1], m.Header));
+        return held;
     }
 
-    private async Task LoseTailAsync(int keep)
+    /// <summary>Replaces the stream by one holding the store's first <paramref name="keep"/> events, one per message or in batches of up to <paramref name="split"/>.</summary>
+    private async Task LoseTailAsync(int keep, bool singles, int split = int.MaxValue)
     {
         await using var nats = new NatsConnection(new NatsOpts { Url = _nats.Url });
         var js = new NatsJSContext(nats);
         await js.DeleteStreamAsync(_options.Stream);
         await NatsEventRelay.EnsureStreamAsync(js, _options, CancellationToken.None);
         var slice = await _store.ReadAllAsync(GlobalPosition.Start, keep);
-        foreach (var e in slice.Events)
+        var previous = GlobalPosition.Start;
+        foreach (var chunk in slice.Events.Chunk(singles ? 1 : split))
         {
-            var ack = await js.PublishAsync(_options.Subject, e.Data.ToArray(), opts: new NatsJSPubOpts { MsgId = e.Position.ToString() }, headers: EventMessages.Headers(e));
-            ack.EnsureSuccess();
+            if (singles)
+            {
+                await StreamMessages.PublishSingleAsync(js, _options, chunk[0], previous);
+            }
+            else
+            {
+                await StreamMessages.PublishBatchAsync(js, _options, chunk, previous);
+            }
+            previous = chunk[^1].Position;
         }
     }
 }
