@@ -18,7 +18,10 @@ public sealed class CommandBus
         var routes = new Dictionary<Type, Route>();
         foreach (var descriptor in commands)
         {
-            routes.Add(descriptor.CommandType, new Route(descriptor.Name, Compose(descriptor, customSteps, services)));
+            // Only the application's own code (its steps and handlers) may read the context's time and id before the
+            // aggregate factory fixes them; without any, the dispatch needs no stamp at all.
+            var stamped = customSteps.Count > 0 || descriptor.HasOwnHandler(services);
+            routes.Add(descriptor.CommandType, new Route(descriptor.Name, descriptor.Compose(customSteps, services), stamped));
         }
         _routes = routes.ToFrozenDictionary();
         _byName = commands.ToFrozenDictionary(c => c.Name, c => c.CommandType, StringComparer.Ordinal);
@@ -35,24 +38,25 @@ public sealed class CommandBus
         {
             throw new UnknownCommandException(command.GetType());
         }
-        var time = context.Time == default ? _time.GetUtcNow() : context.Time;
-        var fresh = context.CommandId == Guid.Empty;
-        var commandId = fresh ? CommandIds.New(time) : context.CommandId;
-        context = context with
+        var startedAt = _metrics is { Timing: true } ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        ValueTask<CommandResult> pending;
+        if (route.Stamped)
         {
-            CommandId = commandId,
-            HasFreshId = fresh,
-            CorrelationId = context.CorrelationId == Guid.Empty ? commandId : context.CorrelationId,
-            Time = time,
-            CommandName = route.Name,
-            VerifiedSignature = null,
-        };
-        if (_metrics is null)
-        {
-            return route.Pipeline(command, context);
+            var stamp = CommandStamp.Take(_time, out var generation);
+            pending = route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, stamp, generation));
+            if (pending.IsCompleted)
+            {
+                stamp.Release();
+            }
         }
-        var startedAt = _metrics.Timing ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-        var pending = route.Pipeline(command, context);
+        else
+        {
+            pending = route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, null, 0));
+        }
+        if (_metrics is null || !_metrics.Counting)
+        {
+            return pending;
+        }
         if (pending.IsCompletedSuccessfully)
         {
             _metrics.Record(route.Name, pending.Result.Status, startedAt);
@@ -68,35 +72,7 @@ public sealed class CommandBus
         return result;
     }
 
-    private static CommandDelegate Compose(CommandDescriptor descriptor, IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services)
-    {
-        var steps = new List<ICommandStep>();
-        foreach (var stage in Enum.GetValues<CommandStage>())
-        {
-            foreach (var (step, before) in customSteps)
-            {
-                if (before == stage)
-                {
-                    steps.Add(step);
-                }
-            }
-            if (descriptor.CreateStep(stage, services) is { } builtIn)
-            {
-                steps.Add(builtIn);
-            }
-        }
-        // Composed once: each step's "next" is a delegate built here, so a dispatch allocates no closures.
-        var pipeline = descriptor.CreateTerminal(services);
-        for (var i = steps.Count - 1; i >= 0; i--)
-        {
-            var step = steps[i];
-            var next = pipeline;
-            pipeline = (command, context) => step.InvokeAsync(command, context, next);
-        }
-        return pipeline;
-    }
-
-    private sealed record Route(string Name, CommandDelegate Pipeline);
+    private sealed record Route(string Name, PipelineNode Pipeline, bool Stamped);
 }
 
 /// <summary>A command type that was never declared with <c>builder.Command&lt;T&gt;(name)</c>.</summary>
