@@ -6,7 +6,7 @@ namespace Tessera.Commands;
 /// <summary>Sends a command through its pipeline (authorization, validation, signature, idempotency, execution) to its one handler.</summary>
 public sealed class CommandBus
 {
-    private readonly FrozenDictionary<Type, Route> _routes;
+    private readonly FrozenDictionary<nint, Route> _routes;
     private readonly FrozenDictionary<string, Type> _byName;
     private readonly TimeProvider _time;
     private readonly CommandMetrics? _metrics;
@@ -15,13 +15,13 @@ public sealed class CommandBus
     {
         _time = time;
         _metrics = metrics;
-        var routes = new Dictionary<Type, Route>();
+        var routes = new Dictionary<nint, Route>();
         foreach (var descriptor in commands)
         {
             // Only the application's own code (its steps and handlers) may read the context's time and id before the
             // aggregate factory fixes them; without any, the dispatch needs no stamp at all.
             var stamped = customSteps.Count > 0 || descriptor.HasOwnHandler(services);
-            routes.Add(descriptor.CommandType, new Route(descriptor.Name, descriptor.Compose(customSteps, services), stamped));
+            routes.Add(descriptor.CommandType.TypeHandle.Value, new Route(descriptor.Name, descriptor.Compose(customSteps, services), stamped));
         }
         _routes = routes.ToFrozenDictionary();
         _byName = commands.ToFrozenDictionary(c => c.Name, c => c.CommandType, StringComparer.Ordinal);
@@ -34,29 +34,33 @@ public sealed class CommandBus
     public ValueTask<CommandResult> SendAsync(ICommand command, CommandContext context = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (!_routes.TryGetValue(command.GetType(), out var route))
+        // Keyed by type handle: hashing a pointer is cheaper than hashing a Type.
+        if (!_routes.TryGetValue(command.GetType().TypeHandle.Value, out var route))
         {
             throw new UnknownCommandException(command.GetType());
         }
-        var startedAt = _metrics is { Timing: true } ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-        ValueTask<CommandResult> pending;
-        if (route.Stamped)
+        return _metrics is { Counting: true } ? SendMeasured(route, command, in context) : Send(route, command, in context);
+    }
+
+    private ValueTask<CommandResult> Send(Route route, ICommand command, in CommandContext context)
+    {
+        if (!route.Stamped)
         {
-            var stamp = CommandStamp.Take(_time, out var generation);
-            pending = route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, stamp, generation));
-            if (pending.IsCompleted)
-            {
-                stamp.Release();
-            }
+            return route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, null, 0));
         }
-        else
+        var stamp = CommandStamp.Take(_time, out var generation);
+        var pending = route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, stamp, generation));
+        if (pending.IsCompleted)
         {
-            pending = route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, null, 0));
+            stamp.Release();
         }
-        if (_metrics is null || !_metrics.Counting)
-        {
-            return pending;
-        }
+        return pending;
+    }
+
+    private ValueTask<CommandResult> SendMeasured(Route route, ICommand command, in CommandContext context)
+    {
+        var startedAt = _metrics!.Timing ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        var pending = Send(route, command, in context);
         if (pending.IsCompletedSuccessfully)
         {
             _metrics.Record(route.Name, pending.Result.Status, startedAt);

@@ -21,7 +21,9 @@ internal sealed class CustomStepNode(ICommandStep step, PipelineNode next) : Pip
 internal sealed class HandlerNode<TCommand>(ICommandHandler<TCommand> handler) : PipelineNode
     where TCommand : class, ICommand
 {
-    public override ValueTask<CommandResult> RunAsync(ICommand command, CommandContext context) => handler.HandleAsync((TCommand)command, context);
+    public ICommandHandler<TCommand> Handler { get; } = handler;
+
+    public override ValueTask<CommandResult> RunAsync(ICommand command, CommandContext context) => Handler.HandleAsync((TCommand)command, context);
 }
 
 /// <summary>
@@ -38,12 +40,15 @@ internal sealed class BuiltInStepsNode<TCommand> : PipelineNode
     private readonly SignatureStep<TCommand>? _signature;
     private readonly IdempotencyStep? _idempotency;
     private readonly PipelineNode _next;
+    private readonly ICommandHandler<TCommand>? _handler;
     private readonly CommandDelegate _afterSignature;
     private readonly CommandDelegate _afterIdempotency;
 
     public BuiltInStepsNode(AuthorizationStep<TCommand>? authorization, RuleValidationStep<TCommand>? validation, SignatureStep<TCommand>? signature, IdempotencyStep? idempotency, PipelineNode next)
     {
         (_authorization, _validation, _signature, _idempotency, _next) = (authorization, validation, signature, idempotency, next);
+        // The last link calls the handler itself: one call less per dispatch.
+        _handler = (next as HandlerNode<TCommand>)?.Handler;
         _afterSignature = AfterSignatureAsync;
         _afterIdempotency = next.RunAsync;
     }
@@ -72,5 +77,5 @@ internal sealed class BuiltInStepsNode<TCommand> : PipelineNode
     private ValueTask<CommandResult> AfterSignatureAsync(ICommand command, CommandContext context) =>
         _idempotency is not null && IdempotencyStep.Applies(context)
             ? _idempotency.InvokeAsync(command, context, _afterIdempotency)
-            : _next.RunAsync(command, context);
+            : _handler is not null ? _handler.HandleAsync((TCommand)command, context) : _next.RunAsync(command, context);
 }

@@ -7,15 +7,14 @@ namespace Tessera.Commands;
 /// <remarks>
 /// A stamp that nothing read by the time its dispatch finished synchronously goes back to its thread and serves the
 /// next dispatch there, so the common path allocates nothing. Its generation then moves on: a copy of the context kept
-/// past the end of such a dispatch, and read only afterwards, sees no time and no id (as a context outside any
-/// dispatch does) instead of another dispatch's. A stamp that was read stays with its dispatch for good.
+/// past the end of such a dispatch, and read only afterwards, may see no time and no id (as a context outside any
+/// dispatch does), never another dispatch's. A stamp that was read stays with its dispatch for good.
 /// </remarks>
 internal sealed class CommandStamp
 {
     private const int Unmade = 0;
     private const int Making = 1;
     private const int Made = 2;
-    private const int Recycling = 3;
 
     [ThreadStatic]
     private static CommandStamp? t_spare;
@@ -49,12 +48,13 @@ internal sealed class CommandStamp
     /// <summary>Called when the dispatch finished: keeps the stamp as this thread's spare unless something read it.</summary>
     public void Release()
     {
-        if (Volatile.Read(ref _state) != Unmade || Interlocked.CompareExchange(ref _state, Recycling, Unmade) != Unmade)
+        // A plain check, no interlocked operation: only a copy read after the dispatch ended can race with it, and
+        // Make's second look at the generation sends such a reader away, so the next dispatch only gets an unmade stamp.
+        if (Volatile.Read(ref _state) != Unmade)
         {
             return;
         }
         Volatile.Write(ref _generation, _generation + 1);
-        Volatile.Write(ref _state, Unmade);
         t_spare = this;
     }
 
@@ -72,7 +72,7 @@ internal sealed class CommandStamp
             var state = Volatile.Read(ref _state);
             if (state == Made)
             {
-                // A made stamp never changes generation again.
+                // A made stamp keeps its generation (unless a copy read after its dispatch raced the release).
                 return Volatile.Read(ref _generation) == generation;
             }
             if (state == Unmade)
@@ -103,7 +103,7 @@ internal sealed class CommandStamp
                     return true;
                 }
             }
-            // Another thread is making the values or recycling the stamp: it takes nanoseconds.
+            // Another thread is making the values: it takes nanoseconds.
             spin.SpinOnce();
         }
     }
