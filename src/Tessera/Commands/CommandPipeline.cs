@@ -6,15 +6,16 @@ namespace Tessera.Commands;
 /// <summary>One link of a command type's pipeline, composed once when the bus is built.</summary>
 internal abstract class PipelineNode
 {
-    public abstract ValueTask<CommandResult> RunAsync(ICommand command, CommandContext context);
+    // The context goes by reference between our own links; a step or handler of the application's own gets its copy.
+    public abstract ValueTask<CommandResult> RunAsync(ICommand command, in CommandContext context);
 }
 
 /// <summary>A step of the application's own; its <c>next</c> is a delegate made once, so a dispatch allocates no closure.</summary>
 internal sealed class CustomStepNode(ICommandStep step, PipelineNode next) : PipelineNode
 {
-    private readonly CommandDelegate _next = next.RunAsync;
+    private readonly CommandDelegate _next = (command, context) => next.RunAsync(command, in context);
 
-    public override ValueTask<CommandResult> RunAsync(ICommand command, CommandContext context) => step.InvokeAsync(command, context, _next);
+    public override ValueTask<CommandResult> RunAsync(ICommand command, in CommandContext context) => step.InvokeAsync(command, context, _next);
 }
 
 /// <summary>The command's one handler, at the end of the pipeline.</summary>
@@ -23,7 +24,7 @@ internal sealed class HandlerNode<TCommand>(ICommandHandler<TCommand> handler) :
 {
     public ICommandHandler<TCommand> Handler { get; } = handler;
 
-    public override ValueTask<CommandResult> RunAsync(ICommand command, CommandContext context) => Handler.HandleAsync((TCommand)command, context);
+    public override ValueTask<CommandResult> RunAsync(ICommand command, in CommandContext context) => Handler.HandleAsync((TCommand)command, context);
 }
 
 /// <summary>
@@ -49,14 +50,14 @@ internal sealed class BuiltInStepsNode<TCommand> : PipelineNode
         (_authorization, _validation, _signature, _idempotency, _next) = (authorization, validation, signature, idempotency, next);
         // The last link calls the handler itself: one call less per dispatch.
         _handler = (next as HandlerNode<TCommand>)?.Handler;
-        _afterSignature = AfterSignatureAsync;
-        _afterIdempotency = next.RunAsync;
+        _afterSignature = (command, context) => AfterSignatureAsync(command, in context);
+        _afterIdempotency = (command, context) => next.RunAsync(command, in context);
     }
 
     /// <summary>True when the link has no step at all for this command type (it is then left out).</summary>
     public bool IsEmpty => _authorization is null && _validation is null && _signature is null && _idempotency is null;
 
-    public override ValueTask<CommandResult> RunAsync(ICommand command, CommandContext context)
+    public override ValueTask<CommandResult> RunAsync(ICommand command, in CommandContext context)
     {
         var typed = (TCommand)command;
         if (_authorization is not null && !_authorization.Allows(typed, context.User, out var refusal))
@@ -71,11 +72,11 @@ internal sealed class BuiltInStepsNode<TCommand> : PipelineNode
         {
             return _signature.VerifyAsync(command, context, _afterSignature);
         }
-        return AfterSignatureAsync(command, context);
+        return AfterSignatureAsync(command, in context);
     }
 
-    private ValueTask<CommandResult> AfterSignatureAsync(ICommand command, CommandContext context) =>
+    private ValueTask<CommandResult> AfterSignatureAsync(ICommand command, in CommandContext context) =>
         _idempotency is not null && IdempotencyStep.Applies(context)
             ? _idempotency.InvokeAsync(command, context, _afterIdempotency)
-            : _handler is not null ? _handler.HandleAsync((TCommand)command, context) : _next.RunAsync(command, context);
+            : _handler is not null ? _handler.HandleAsync((TCommand)command, context) : _next.RunAsync(command, in context);
 }
