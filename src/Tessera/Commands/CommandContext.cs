@@ -110,9 +110,15 @@ public readonly struct CommandContext
 
     private CommandContext(in CommandContext from, string commandName, CommandStamp? stamp, int stampGeneration)
     {
-        _commandId = from._commandId;
-        _correlationId = from._correlationId;
-        _time = from._time;
+        if (from._stamp is null)
+        {
+            (_commandId, _correlationId, _time) = (from._commandId, from._correlationId, from._time);
+        }
+        else
+        {
+            // A handler sends on the context it got: the new dispatch keeps its id, correlation and time, as values.
+            (_commandId, _correlationId, _time) = (from.CommandId, from.CorrelationId, from.Time);
+        }
         _signature = from._signature is VerifiedSignatureSlot verified ? verified.Supplied : from._signature;
         _stamp = stamp;
         _stampGeneration = stampGeneration;

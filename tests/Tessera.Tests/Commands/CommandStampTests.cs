@@ -124,12 +124,33 @@ public sealed class CommandStampTests
         Assert.Equal(derived.CommandId, context.Derive("follow-up").CommandId);
     }
 
+    [Fact]
+    public async Task a_handler_that_sends_on_its_own_context_passes_on_its_id_correlation_and_time()
+    {
+        using var provider = Provider(b =>
+        {
+            b.Command<Forward>("test.forward");
+            b.AddCommandHandler<Forward, ForwardHandler>();
+        });
+        var bus = provider.GetRequiredService<CommandBus>();
+        var id = await OpenAsync(bus);
+
+        var result = await bus.SendAsync(new Forward(id, 3), Accounts.As(Accounts.Customer));
+
+        Assert.True(result.IsAccepted, result.ToString());
+        var deposited = (await _store.ReadStreamAsync(StreamName.For("account", id), result.StreamVersion, ReadDirection.Forwards, 1)).Events.Single();
+        Assert.Equal(_seen.Ids.Single(), deposited.Metadata.CausationId);
+        Assert.Equal(_seen.Ids.Single(), deposited.Metadata.CorrelationId);
+        Assert.Equal(_seen.Times.Single(), deposited.Metadata.Time);
+    }
+
     private ServiceProvider Provider(Action<TesseraBuilder>? more = null) =>
         Accounts.Provider(_store, time: _clock, more: b =>
         {
             b.Services.AddSingleton(_seen);
             b.Services.AddSingleton(_clock);
             b.AddJson(RelayJsonContext.Default);
+            b.AddJson(ForwardJsonContext.Default);
             b.Command<Relay>("test.relay");
             b.AddCommandHandler<Relay, RelayHandler>();
             more?.Invoke(b);
@@ -171,6 +192,18 @@ public sealed class CommandStampTests
         }
     }
 
+    /// <summary>Reads its context, advances the clock, then sends a deposit on the same context through the bus.</summary>
+    private sealed class ForwardHandler(IServiceProvider services, Seen seen, FakeTimeProvider clock) : ICommandHandler<Forward>
+    {
+        public ValueTask<CommandResult> HandleAsync(Forward command, CommandContext context)
+        {
+            seen.Ids.Add(context.CommandId);
+            seen.Times.Add(context.Time);
+            clock.Advance(TimeSpan.FromMinutes(1));
+            return services.GetRequiredService<CommandBus>().SendAsync(new Deposit(command.Id, command.Amount), context);
+        }
+    }
+
     private sealed class RecordingStep(Seen seen) : ICommandStep
     {
         public async ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next)
@@ -188,3 +221,9 @@ public sealed record Relay(AccountId Id, decimal Amount, bool Read) : ICommand<A
 
 [JsonSerializable(typeof(Relay))]
 internal sealed partial class RelayJsonContext : JsonSerializerContext;
+
+/// <summary>Sends a deposit from inside its handler, on the handler's own context.</summary>
+public sealed record Forward(AccountId Id, decimal Amount) : ICommand<AccountId>;
+
+[JsonSerializable(typeof(Forward))]
+internal sealed partial class ForwardJsonContext : JsonSerializerContext;
