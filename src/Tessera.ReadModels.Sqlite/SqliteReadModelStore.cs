@@ -16,7 +16,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
     private readonly string _folder;
     private readonly Lock _lock = new();
     private readonly SqliteConnection _catalog;
-    private readonly ConcurrentDictionary<(string, int), SqliteConnection> _writers = new();
+    private readonly ConcurrentDictionary<(string, int), PreparedSqliteConnection> _writers = new();
     private readonly ConcurrentDictionary<string, string> _readers = new(StringComparer.Ordinal);
 
     public SqliteReadModelStore(SqliteReadModelOptions options)
@@ -27,7 +27,8 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
         Directory.CreateDirectory(_folder);
         _catalog = new SqliteConnection($"Data Source={Path.Combine(_folder, SqliteCheckpoints.CatalogFile)};Pooling=False");
         _catalog.Open();
-        Execute(_catalog, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS serving (projection TEXT PRIMARY KEY, generation INTEGER NOT NULL);");
+        Execute(_catalog, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE IF NOT EXISTS serving (projection TEXT PRIMARY KEY, generation INTEGER NOT NULL); " +
+            "CREATE TABLE IF NOT EXISTS skipped (projection TEXT NOT NULL, event_id TEXT NOT NULL, position INTEGER NOT NULL, event_type TEXT NOT NULL, error TEXT NOT NULL, PRIMARY KEY (projection, event_id));");
     }
 
     public Type BatchType => typeof(SqlBatch);
@@ -67,7 +68,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
     public async ValueTask<IReadModelWriter> BeginAsync(ReadModelGeneration generation, CancellationToken cancellationToken)
     {
         var connection = _writers[(generation.Projection, generation.Number)];
-        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var transaction = await connection.Inner.BeginTransactionAsync(cancellationToken);
         return new Writer(this, generation.Projection, new SqlBatch(connection, transaction));
     }
 
@@ -106,6 +107,39 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
         return connection;
     }
 
+    public ValueTask<IReadOnlyCollection<Guid>> ReadSkippedAsync(string projection, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            using var command = _catalog.CreateCommand();
+            command.CommandText = "SELECT event_id FROM skipped WHERE projection = $p";
+            command.Parameters.AddWithValue("$p", projection);
+            using var reader = command.ExecuteReader();
+            var ids = new List<Guid>();
+            while (reader.Read())
+            {
+                ids.Add(Guid.Parse(reader.GetString(0)));
+            }
+            return ValueTask.FromResult<IReadOnlyCollection<Guid>>(ids);
+        }
+    }
+
+    public ValueTask RecordSkippedAsync(string projection, ProjectionError skipped, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            using var command = _catalog.CreateCommand();
+            command.CommandText = "INSERT INTO skipped (projection, event_id, position, event_type, error) VALUES ($p, $e, $n, $t, $m) ON CONFLICT DO NOTHING";
+            command.Parameters.AddWithValue("$p", projection);
+            command.Parameters.AddWithValue("$e", skipped.EventId.ToString());
+            command.Parameters.AddWithValue("$n", skipped.Position.Value);
+            command.Parameters.AddWithValue("$t", skipped.EventType);
+            command.Parameters.AddWithValue("$m", skipped.Message);
+            command.ExecuteNonQuery();
+        }
+        return ValueTask.CompletedTask;
+    }
+
     public MemoryTables ReadMemory(string projection) =>
         throw new NotSupportedException($"The projection '{projection}' lives in SQLite; use QueryContext.OpenConnectionAsync.");
 
@@ -142,7 +176,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
             }
             transaction.Commit();
         }
-        _writers[(projection.Name, number)] = connection;
+        _writers[(projection.Name, number)] = new PreparedSqliteConnection(connection);
         using var read = connection.CreateCommand();
         read.CommandText = "SELECT position FROM tessera_checkpoint WHERE id = 1";
         return new GlobalPosition(Convert.ToInt64(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
@@ -188,7 +222,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
             CloseAndDelete(name, number);
             DeleteStrayGenerations(name, 0);
             using var delete = _catalog.CreateCommand();
-            delete.CommandText = "DELETE FROM serving WHERE projection = $p";
+            delete.CommandText = "DELETE FROM serving WHERE projection = $p; DELETE FROM skipped WHERE projection = $p";
             delete.Parameters.AddWithValue("$p", name);
             delete.ExecuteNonQuery();
         }

@@ -120,6 +120,67 @@ public sealed class DurabilityTests
         Assert.Single(page.Value!.Items);
     }
 
+    [Fact]
+    public async Task a_skipped_poison_event_stays_skipped_after_a_restart_and_in_a_rebuild()
+    {
+        using var folder = new TempFolder();
+        var store = new InMemoryEventStore();
+        const string Projection = "order-summaries.v1";
+        GlobalPosition head;
+        await using (var shop = await ShopReadSide.StartAsync(folder.Sub("skipped"), store))
+        {
+            var admin = shop.Provider.GetRequiredService<ProjectionAdmin>();
+            await shop.SeedAsync(3);
+            var poison = await AppendPoisonAsync(store);
+            head = await shop.SeedAsync(2, "Maps");
+            var failed = await admin.WaitForStateAsync(Projection, ProjectionState.Failed);
+            Assert.Equal(poison, failed.Error!.Position);
+            Assert.Equal(ProjectionActionResult.Done, await admin.SkipAsync(Projection));
+            Assert.True(await admin.WaitForPositionAsync(head, Long, Projection));
+        }
+
+        // A new process on the same read DB: the rebuild replays the poison event and passes over it again.
+        await using (var restarted = await ShopReadSide.StartAsync(folder.Sub("skipped"), store))
+        {
+            var admin = restarted.Provider.GetRequiredService<ProjectionAdmin>();
+            Assert.True(await admin.WaitForPositionAsync(head, Long, Projection));
+            var before = await DumpAsync(restarted);
+            Assert.Equal(5, before.Count(l => l.StartsWith("order_summaries:", StringComparison.Ordinal)));
+            Assert.Equal(ProjectionActionResult.Done, admin.StartRebuild(Projection));
+            var rebuild = await WaitForRebuildAsync(admin, Projection);
+            Assert.Equal(RebuildState.Completed, rebuild.State);
+            Assert.Equal(ProjectionState.Running, (await admin.GetAsync(Projection))!.State);
+            Assert.Equal(before, await DumpAsync(restarted));
+        }
+
+        // The skip belongs to that read DB: a fresh one stops on the same event.
+        await using var fresh = await ShopReadSide.StartAsync(folder.Sub("fresh"), store);
+        var stopped = await fresh.Provider.GetRequiredService<ProjectionAdmin>().WaitForStateAsync(Projection, ProjectionState.Failed);
+        Assert.Equal(ProjectionState.Failed, stopped.State);
+    }
+
+    /// <summary>An OrderPlaced whose data no longer deserializes: every projection that handles it throws.</summary>
+    private static async Task<GlobalPosition> AppendPoisonAsync(InMemoryEventStore store)
+    {
+        var data = System.Text.Encoding.UTF8.GetBytes("{\"id\": 42}");
+        var result = await store.AppendAsync(new StreamName("order-poison"), ExpectedVersion.NoStream,
+            [new EventData(Guid.NewGuid(), "shop.order-placed.v1", data, new Tessera.Messages.EventMetadata { Time = DateTimeOffset.UtcNow })]);
+        return result.Position;
+    }
+
+    private static async Task<RebuildProgress> WaitForRebuildAsync(ProjectionAdmin admin, string projection)
+    {
+        while (true)
+        {
+            var rebuild = (await admin.GetAsync(projection))!.Rebuild!;
+            if (rebuild.State != RebuildState.Running)
+            {
+                return rebuild;
+            }
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Every row of every read-model table, as text, in a fixed order.</summary>
     private static async Task<List<string>> DumpAsync(ShopReadSide side)
     {

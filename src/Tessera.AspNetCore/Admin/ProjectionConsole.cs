@@ -70,9 +70,9 @@ internal static class ProjectionConsole
     private static IResult Retry(HttpContext context, string name, [FromForm] string? confirm) =>
         After(name, "retry", Admin(context)?.Retry(name) ?? ProjectionActionResult.NotFound);
 
-    private static IResult Skip(HttpContext context, string name, [FromForm] string? confirm) =>
+    private static async Task<IResult> Skip(HttpContext context, string name, [FromForm] string? confirm) =>
         confirm == "yes"
-            ? After(name, "skip", Admin(context)?.Skip(name) ?? ProjectionActionResult.NotFound)
+            ? After(name, "skip", Admin(context) is { } admin ? await admin.SkipAsync(name, context.RequestAborted) : ProjectionActionResult.NotFound)
             : Results.Redirect($"/admin/projections/{Uri.EscapeDataString(name)}/skip");
 
     private static IResult Rebuild(HttpContext context, string name, [FromForm] string? confirm) =>

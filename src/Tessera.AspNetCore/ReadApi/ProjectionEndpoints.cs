@@ -25,9 +25,9 @@ public static class ProjectionEndpoints
         group.MapPost("/{name}/retry", (string name, ProjectionAdmin admin) => Act(name, "retry", admin.Retry(name)))
             .RequireAuthorization(TesseraScopes.Admin)
             .WithSummary("Applies the failed event again and resumes the projection.");
-        group.MapPost("/{name}/skip", (string name, ProjectionAdmin admin) => Act(name, "skip", admin.Skip(name)))
+        group.MapPost("/{name}/skip", async (string name, ProjectionAdmin admin, CancellationToken cancellationToken) => Act(name, "skip", await admin.SkipAsync(name, cancellationToken)))
             .RequireAuthorization(TesseraScopes.Admin)
-            .WithSummary("Passes over the failed event (recorded in the log) and resumes the projection.");
+            .WithSummary("Passes over the failed event (stored in the read DB, so restarts and rebuilds skip it too) and resumes the projection.");
         group.MapPost("/{name}/rebuild", (string name, ProjectionAdmin admin) => Act(name, "rebuild", admin.StartRebuild(name)))
             .RequireAuthorization(TesseraScopes.Admin)
             .WithSummary("Starts replaying the projection into new tables; the old ones serve until the swap. Follow it with GET /projections/{name}.");

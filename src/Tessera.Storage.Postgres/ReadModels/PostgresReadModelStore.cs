@@ -136,6 +136,32 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
         await ForgetSourcesAsync(schema);
     }
 
+    public async ValueTask<IReadOnlyCollection<Guid>> ReadSkippedAsync(string projection, CancellationToken cancellationToken)
+    {
+        await _catalog.Value.WaitAsync(cancellationToken);
+        await using var command = _primary.CreateCommand("SELECT event_id FROM tessera_read.skipped WHERE projection = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = projection });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+        return ids;
+    }
+
+    public async ValueTask RecordSkippedAsync(string projection, ProjectionError skipped, CancellationToken cancellationToken)
+    {
+        await _catalog.Value.WaitAsync(cancellationToken);
+        await using var command = _primary.CreateCommand("INSERT INTO tessera_read.skipped (projection, event_id, position, event_type, error) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = projection });
+        command.Parameters.Add(new NpgsqlParameter { Value = skipped.EventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = skipped.Position.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = skipped.EventType });
+        command.Parameters.Add(new NpgsqlParameter { Value = skipped.Message });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async ValueTask<DbConnection> OpenReadConnectionAsync(string projection, CancellationToken cancellationToken) =>
         await Source(_options.ReplicaConnectionString ?? _options.ConnectionString, ServingSchema(projection)).OpenConnectionAsync(cancellationToken);
 
@@ -241,7 +267,7 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
     /// <summary>A projection whose name changed version ("orders.v1" to "orders.v2") starts afresh; the old version's schemas go.</summary>
     private static async Task DropOtherVersionsAsync(NpgsqlConnection connection, string projection, CancellationToken cancellationToken)
     {
-        var stale = new List<string>();
+        var stale = new List<(string Projection, string Schema)>();
         await using (var command = new NpgsqlCommand("SELECT projection, schema_name FROM tessera_read.generations", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -249,13 +275,14 @@ internal sealed class PostgresReadModelStore : IReadModelStore, IReadModelReplic
             {
                 if (reader.GetString(0) != projection && ReadModelSql.Family(reader.GetString(0)) == ReadModelSql.Family(projection))
                 {
-                    stale.Add(reader.GetString(1));
+                    stale.Add((reader.GetString(0), reader.GetString(1)));
                 }
             }
         }
-        foreach (var schema in stale)
+        foreach (var (name, schema) in stale)
         {
             await DropSchemaAsync(connection, schema, cancellationToken);
+            await ExecuteAsync(connection, "DELETE FROM tessera_read.skipped WHERE projection = $1", cancellationToken, name);
         }
     }
 

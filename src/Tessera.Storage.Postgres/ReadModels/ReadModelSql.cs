@@ -13,6 +13,9 @@ internal static class ReadModelSql
             UNIQUE (projection, generation));
         CREATE UNIQUE INDEX IF NOT EXISTS generations_serving ON tessera_read.generations (projection) WHERE serving;
         CREATE SEQUENCE IF NOT EXISTS tessera_read.schema_numbers;
+        CREATE TABLE IF NOT EXISTS tessera_read.skipped (
+            projection text NOT NULL, event_id uuid NOT NULL, position bigint NOT NULL, event_type text NOT NULL, error text NOT NULL,
+            PRIMARY KEY (projection, event_id));
         """;
 
     /// <summary>Registers the next generation of $1 under a fresh schema name made of the prefix $2 and a sequence number.</summary>

@@ -32,6 +32,12 @@ internal interface IReadModelStore
 
     /// <summary>The committed tables of the serving generation of an in-memory projection.</summary>
     MemoryTables ReadMemory(string projection);
+
+    /// <summary>The events an operator skipped in a projection; kept beside its generations, so a restart or a rebuild skips them again.</summary>
+    ValueTask<IReadOnlyCollection<Guid>> ReadSkippedAsync(string projection, CancellationToken cancellationToken);
+
+    /// <summary>Records, durably, that an operator skipped a poison event in a projection.</summary>
+    ValueTask RecordSkippedAsync(string projection, ProjectionError skipped, CancellationToken cancellationToken);
 }
 
 /// <summary>A read database whose queries may read a copy that lags the projections' writes (a streaming replica).</summary>

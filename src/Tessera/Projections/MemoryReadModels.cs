@@ -65,6 +65,7 @@ internal sealed class InMemoryReadModelStore : IReadModelStore
     private readonly Lock _lock = new();
     private readonly Dictionary<(string, int), Generation> _generations = [];
     private readonly Dictionary<string, int> _serving = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<Guid>> _skipped = new(StringComparer.Ordinal);
 
     public Type BatchType => typeof(MemoryBatch);
 
@@ -128,6 +129,27 @@ internal sealed class InMemoryReadModelStore : IReadModelStore
 
     public ValueTask<DbConnection> OpenReadConnectionAsync(string projection, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"The projection '{projection}' lives in the in-memory read models, which have no SQL connection; use QueryContext.ReadMemory.");
+
+    public ValueTask<IReadOnlyCollection<Guid>> ReadSkippedAsync(string projection, CancellationToken cancellationToken)
+    {
+        lock (_skipped)
+        {
+            return ValueTask.FromResult<IReadOnlyCollection<Guid>>(_skipped.TryGetValue(projection, out var ids) ? [.. ids] : []);
+        }
+    }
+
+    public ValueTask RecordSkippedAsync(string projection, ProjectionError skipped, CancellationToken cancellationToken)
+    {
+        lock (_skipped)
+        {
+            if (!_skipped.TryGetValue(projection, out var ids))
+            {
+                _skipped[projection] = ids = [];
+            }
+            ids.Add(skipped.EventId);
+        }
+        return ValueTask.CompletedTask;
+    }
 
     public MemoryTables ReadMemory(string projection)
     {

@@ -46,9 +46,9 @@ public sealed class ProjectionAdmin
     public ProjectionActionResult Retry(string name) =>
         _runners.ByName.TryGetValue(name, out var runner) ? runner.Retry() : ProjectionActionResult.NotFound;
 
-    /// <summary>Passes over the event that stopped a failed projection, without applying it, and goes on.</summary>
-    public ProjectionActionResult Skip(string name) =>
-        _runners.ByName.TryGetValue(name, out var runner) ? runner.Skip() : ProjectionActionResult.NotFound;
+    /// <summary>Passes over the event that stopped a failed projection, without applying it, and goes on; the skip is stored, so restarts and rebuilds skip it too.</summary>
+    public ValueTask<ProjectionActionResult> SkipAsync(string name, CancellationToken cancellationToken = default) =>
+        _runners.ByName.TryGetValue(name, out var runner) ? runner.SkipAsync(cancellationToken) : ValueTask.FromResult(ProjectionActionResult.NotFound);
 
     /// <summary>Starts replaying a projection from position 0 into new tables, swapped in when they catch up; see <see cref="ProjectionStatus.Rebuild"/>.</summary>
     public ProjectionActionResult StartRebuild(string name) =>

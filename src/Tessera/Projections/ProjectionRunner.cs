@@ -101,6 +101,11 @@ internal sealed partial class ProjectionRunner : IDisposable
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         _generation = await _store.OpenAsync(_definition, cancellationToken);
+        foreach (var skipped in await _store.ReadSkippedAsync(Name, cancellationToken))
+        {
+            _skipped.TryAdd(skipped, 0);
+            _anySkipped = true;
+        }
         var head = await _reader.ReadHeadAsync(cancellationToken);
         if (_generation.Checkpoint > head)
         {
@@ -155,7 +160,8 @@ internal sealed partial class ProjectionRunner : IDisposable
         return ProjectionActionResult.Done;
     }
 
-    public ProjectionActionResult Skip()
+    /// <summary>Skips the poison event the projection stopped on. The skip is stored in the read DB first, so a restart or a rebuild skips it too.</summary>
+    public async ValueTask<ProjectionActionResult> SkipAsync(CancellationToken cancellationToken)
     {
         if (_state != ProjectionState.Failed || _error is not { } error)
         {
@@ -163,6 +169,7 @@ internal sealed partial class ProjectionRunner : IDisposable
         }
         if (error.EventId != Guid.Empty)
         {
+            await _store.RecordSkippedAsync(Name, error, cancellationToken);
             LogSkipped(_logger, Name, error.EventId, error.Position.Value);
             _skipped.TryAdd(error.EventId, 0);
             _anySkipped = true;

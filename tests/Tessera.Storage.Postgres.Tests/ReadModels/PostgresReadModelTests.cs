@@ -97,20 +97,40 @@ public sealed class PostgresReadModelTests
     public async Task a_poison_event_stops_the_projection_right_before_it_until_an_operator_skips_it()
     {
         var store = new InMemoryEventStore();
-        await using var shop = await PostgresReadSide.StartAsync(await PostgresReadSide.NewDatabaseAsync(), store, b => b.AddProjection<CategoryNamesProjection>());
-        var admin = shop.Provider.GetRequiredService<ProjectionAdmin>();
-        var good = await shop.SendAsync(new AddCategory(CategoryId.New(), "Garden"));
-        var poison = await shop.SendAsync(new AddCategory(CategoryId.New(), "poison"));
-        var after = await shop.SendAsync(new AddCategory(CategoryId.New(), "Kitchen"));
+        var database = await PostgresReadSide.NewDatabaseAsync();
+        GlobalPosition last;
+        await using (var shop = await PostgresReadSide.StartAsync(database, store, b => b.AddProjection<CategoryNamesProjection>()))
+        {
+            var admin = shop.Provider.GetRequiredService<ProjectionAdmin>();
+            var good = await shop.SendAsync(new AddCategory(CategoryId.New(), "Garden"));
+            var poison = await shop.SendAsync(new AddCategory(CategoryId.New(), "poison"));
+            var after = await shop.SendAsync(new AddCategory(CategoryId.New(), "Kitchen"));
+            last = after.Position;
 
-        var failed = await admin.WaitForStateAsync(CategoryNamesProjection.ProjectionName, ProjectionState.Failed);
-        Assert.True(failed.Error!.Position == poison.Position, $"stopped at {failed.Error.Position} instead of the poison event at {poison.Position}: {failed.Error.Message}");
-        Assert.InRange(failed.Checkpoint.Value, good.Position.Value, poison.Position.Value - 1);
-        Assert.Equal(["Garden"], await NamesAsync(shop));
+            var failed = await admin.WaitForStateAsync(CategoryNamesProjection.ProjectionName, ProjectionState.Failed);
+            Assert.True(failed.Error!.Position == poison.Position, $"stopped at {failed.Error.Position} instead of the poison event at {poison.Position}: {failed.Error.Message}");
+            Assert.InRange(failed.Checkpoint.Value, good.Position.Value, poison.Position.Value - 1);
+            Assert.Equal(["Garden"], await NamesAsync(shop));
 
-        Assert.Equal(ProjectionActionResult.Done, admin.Skip(CategoryNamesProjection.ProjectionName));
-        Assert.True(await admin.WaitForPositionAsync(after.Position, Long, CategoryNamesProjection.ProjectionName));
-        Assert.Equal(["Garden", "Kitchen"], await NamesAsync(shop));
+            Assert.Equal(ProjectionActionResult.Done, await admin.SkipAsync(CategoryNamesProjection.ProjectionName));
+            Assert.True(await admin.WaitForPositionAsync(after.Position, Long, CategoryNamesProjection.ProjectionName));
+            Assert.Equal(["Garden", "Kitchen"], await NamesAsync(shop));
+            await using var connection = new NpgsqlConnection(database);
+            Assert.Equal(failed.Error.EventId, await connection.ExecuteScalarAsync<Guid>("SELECT event_id FROM tessera_read.skipped WHERE projection = @p", new { p = CategoryNamesProjection.ProjectionName }));
+        }
+
+        // After a restart, a rebuild replays the poison event and passes over it again: the skip was stored.
+        await using var restarted = await PostgresReadSide.StartAsync(database, store, b => b.AddProjection<CategoryNamesProjection>());
+        var again = restarted.Provider.GetRequiredService<ProjectionAdmin>();
+        Assert.True(await again.WaitForPositionAsync(last, Long, CategoryNamesProjection.ProjectionName));
+        Assert.Equal(ProjectionActionResult.Done, again.StartRebuild(CategoryNamesProjection.ProjectionName));
+        RebuildProgress rebuild;
+        while ((rebuild = (await again.GetAsync(CategoryNamesProjection.ProjectionName))!.Rebuild!).State == RebuildState.Running)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(rebuild.State == RebuildState.Completed, $"rebuild {rebuild.State}: {rebuild.Error?.Message}");
+        Assert.Equal(["Garden", "Kitchen"], await NamesAsync(restarted));
     }
 
     private static async Task<List<string>> NamesAsync(PostgresReadSide shop)

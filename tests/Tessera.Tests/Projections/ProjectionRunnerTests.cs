@@ -135,12 +135,12 @@ public sealed class ProjectionRunnerTests
         var again = await admin.WaitForStateAsync("balances.v1", ProjectionState.Failed);
         Assert.Equal(poison.Position, again.Error!.Position);
 
-        Assert.Equal(ProjectionActionResult.Done, admin.Skip("balances.v1"));
+        Assert.Equal(ProjectionActionResult.Done, await admin.SkipAsync("balances.v1"));
         Assert.True(await admin.WaitForPositionAsync(after.Position, Long, "balances.v1"));
         Assert.False(admin.AnyFailed);
         var balance = await provider.GetRequiredService<QueryBus>().QueryAsync(new GetBalance(id), after.Position);
         Assert.Equal(new Balance(id, "ann", 2m, 1), balance.Value);
-        Assert.Equal(ProjectionActionResult.NotFailed, admin.Skip("balances.v1"));
+        Assert.Equal(ProjectionActionResult.NotFailed, await admin.SkipAsync("balances.v1"));
         Assert.Equal(ProjectionActionResult.NotFound, admin.Retry("nope.v1"));
         await provider.StopAsync();
     }
