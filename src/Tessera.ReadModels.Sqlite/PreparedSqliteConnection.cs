@@ -17,13 +17,14 @@ namespace Tessera.ReadModels.Sqlite;
 /// Dapper does), so nested or concurrent commands with the same text each get their own. Texts beyond
 /// <see cref="MaxTexts"/> distinct ones run unkept, so SQL built per call cannot grow the caches without bound.
 /// </remarks>
-internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConnection
+internal sealed class PreparedSqliteConnection(SqliteConnection inner, Action<PreparedSqliteConnection>? release = null) : DbConnection
 {
     private const int MaxTexts = 512;
     private readonly Dictionary<string, Stack<SqliteCommand>> _idle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RawStatement?> _raw = new(StringComparer.Ordinal);
     private readonly Stack<Command> _commands = new();
     private readonly Stack<Parameter> _spare = new();
+    private volatile bool _released;
 
     public SqliteConnection Inner => inner;
 
@@ -106,29 +107,53 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
         }
     }
 
+    /// <summary>Takes a pooled connection out again after its holder disposed it.</summary>
+    public void Revive() => _released = false;
+
+    /// <summary>Closes the connection for good (disposing a pooled one only hands it back).</summary>
+    public void Destroy()
+    {
+        _released = true;
+        DisposeAll();
+    }
+
     protected override void Dispose(bool disposing)
     {
+        if (disposing && release is not null)
+        {
+            if (!_released)
+            {
+                _released = true;
+                release(this);
+            }
+            return;
+        }
         if (disposing)
         {
-            lock (_idle)
-            {
-                foreach (var stack in _idle.Values)
-                {
-                    foreach (var command in stack)
-                    {
-                        command.Dispose();
-                    }
-                }
-                _idle.Clear();
-                foreach (var statement in _raw.Values)
-                {
-                    statement?.Dispose();
-                }
-                _raw.Clear();
-            }
-            inner.Dispose();
+            DisposeAll();
         }
         base.Dispose(disposing);
+    }
+
+    private void DisposeAll()
+    {
+        lock (_idle)
+        {
+            foreach (var stack in _idle.Values)
+            {
+                foreach (var command in stack)
+                {
+                    command.Dispose();
+                }
+            }
+            _idle.Clear();
+            foreach (var statement in _raw.Values)
+            {
+                statement?.Dispose();
+            }
+            _raw.Clear();
+        }
+        inner.Dispose();
     }
 
     /// <summary>The kept SQLite statement of a text that returns no rows; null when the text cannot run that way (or is not kept).</summary>
@@ -307,6 +332,53 @@ internal sealed class PreparedSqliteConnection(SqliteConnection inner) : DbConne
                 _lent = null;
                 connection.Return(lent);
             }
+        }
+    }
+}
+
+/// <summary>
+/// Open read-only connections to one generation's file, each keeping its prepared statements; disposing one hands it
+/// back. Disposing the pool (the generation was swapped out or the store closes) closes the idle ones and every one
+/// handed back later.
+/// </summary>
+internal sealed class ReadConnectionPool(string connectionString) : IDisposable
+{
+    private const int MaxIdle = 16;
+    private readonly System.Collections.Concurrent.ConcurrentBag<PreparedSqliteConnection> _idle = [];
+    private volatile bool _closed;
+
+    public async ValueTask<DbConnection> RentAsync(CancellationToken cancellationToken)
+    {
+        if (_idle.TryTake(out var kept))
+        {
+            kept.Revive();
+            return kept;
+        }
+        var inner = new SqliteConnection(connectionString);
+        await inner.OpenAsync(cancellationToken);
+        return new PreparedSqliteConnection(inner, Return);
+    }
+
+    public void Dispose()
+    {
+        _closed = true;
+        while (_idle.TryTake(out var connection))
+        {
+            connection.Destroy();
+        }
+    }
+
+    private void Return(PreparedSqliteConnection connection)
+    {
+        if (_closed || _idle.Count >= MaxIdle)
+        {
+            connection.Destroy();
+            return;
+        }
+        _idle.Add(connection);
+        if (_closed && _idle.TryTake(out var late))
+        {
+            late.Destroy();
         }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
     private readonly SqliteConnection _catalog;
     private readonly ConcurrentDictionary<(string, int), PreparedSqliteConnection> _writers = new();
     private readonly ConcurrentDictionary<string, string> _readers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ReadConnectionPool> _readPools = new(StringComparer.Ordinal);
 
     public SqliteReadModelStore(SqliteReadModelOptions options)
     {
@@ -102,9 +103,8 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
         {
             throw new InvalidOperationException($"The projection '{projection}' has not been opened yet; its runner opens it when the host starts.");
         }
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        // Read connections are pooled here, each with its prepared statements: a query's SQL is parsed once per connection.
+        return await _readPools.GetOrAdd(connectionString, c => new ReadConnectionPool(c)).RentAsync(cancellationToken);
     }
 
     public ValueTask<IReadOnlyCollection<Guid>> ReadSkippedAsync(string projection, CancellationToken cancellationToken)
@@ -150,6 +150,11 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
             writer.Dispose();
         }
         _writers.Clear();
+        foreach (var pool in _readPools.Values)
+        {
+            pool.Dispose();
+        }
+        _readPools.Clear();
         _catalog.Dispose();
         SqliteConnection.ClearAllPools();
     }
@@ -247,7 +252,10 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
         {
             writer.Dispose();
         }
-        SqliteConnection.ClearPool(new SqliteConnection(ReadConnectionString(projection, number)));
+        if (_readPools.TryRemove(ReadConnectionString(projection, number), out var pool))
+        {
+            pool.Dispose();
+        }
         DeleteFiles(projection, number);
     }
 
@@ -262,7 +270,7 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
 
     private string FileOf(string projection, int number) => Path.Combine(_folder, SqliteCheckpoints.FileName(projection, number));
 
-    private string ReadConnectionString(string projection, int number) => $"Data Source={FileOf(projection, number)};Mode=ReadOnly;Pooling=True";
+    private string ReadConnectionString(string projection, int number) => $"Data Source={FileOf(projection, number)};Mode=ReadOnly;Pooling=False";
 
     private static string Family(string projection)
     {

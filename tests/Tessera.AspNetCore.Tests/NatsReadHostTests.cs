@@ -29,22 +29,56 @@ public sealed class NatsReadHostTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _nats = await NatsServer.StartAsync();
+        _app = await StartHostAsync(_nats.Url, _folder);
+        _http.BaseAddress = new Uri(_app.Urls.First());
+        _http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+    }
+
+    private static async Task<WebApplication> StartHostAsync(string natsUrl, string folder)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(Settings(("urls", "http://127.0.0.1:0"), ("Tessera:ReadSource", "nats"), ("Tessera:Nats:Url", _nats.Url)));
+        builder.Configuration.AddInMemoryCollection(Settings(("urls", "http://127.0.0.1:0"), ("Tessera:ReadSource", "nats"), ("Tessera:Nats:Url", natsUrl)));
         builder.Services.AddTessera(b => b
             .AddShop()
             .UseConfiguredSigners(builder.Configuration)
-            .UseEmbeddedStore(store => store.DataFolder = Path.Combine(_folder, "events"))
+            .UseEmbeddedStore(store => store.DataFolder = Path.Combine(folder, "events"))
             .UseConfiguredFanOut(builder.Configuration)
             .AddShopReadModels()
-            .UseSqliteReadModels(read => read.DataFolder = Path.Combine(_folder, "read")));
+            .UseSqliteReadModels(read => read.DataFolder = Path.Combine(folder, "read")));
         builder.AddTesseraHost(defaultPort: 0);
-        _app = builder.Build();
-        _app.MapTessera();
-        await _app.StartAsync();
-        _http.BaseAddress = new Uri(_app.Urls.First());
-        _http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        var app = builder.Build();
+        app.MapTessera();
+        await app.StartAsync();
+        return app;
+    }
+
+    [Fact]
+    public async Task a_read_host_starts_while_nats_is_down_answers_unready_and_becomes_ready_when_nats_is_back()
+    {
+        await _nats.StopAsync();
+        await using var app = await StartHostAsync(_nats.Url, Path.Combine(_folder, "second"));
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", Key);
+
+        using (var down = await http.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        }
+        using (var projections = await http.GetAsync("/projections"))
+        {
+            Assert.Equal(HttpStatusCode.OK, projections.StatusCode);
+            Assert.Contains("event source is unavailable", await projections.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await _nats.StartAgainAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        HttpStatusCode status;
+        while ((status = (await http.GetAsync("/health/ready")).StatusCode) != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(HttpStatusCode.OK, status);
     }
 
     public void Dispose() => _http.Dispose();

@@ -144,7 +144,7 @@ public sealed class CatalogAndOrderDetailsTests
 
     private static async Task<List<string>> RowsAsync(ShopReadSide shop, string projection, string sql)
     {
-        await using var connection = (SqliteConnection)await shop.Provider.GetRequiredService<SqliteReadModelStore>().OpenReadConnectionAsync(projection, CancellationToken.None);
+        await using var connection = await shop.Provider.GetRequiredService<SqliteReadModelStore>().OpenReadConnectionAsync(projection, CancellationToken.None);
         return [.. await connection.QueryAsync<string>(sql)];
     }
 

@@ -188,7 +188,7 @@ public sealed class DurabilityTests
         var sqlite = side.Provider.GetRequiredService<SqliteReadModelStore>();
         foreach (var projection in new[] { "order-summaries.v1", "category-list.v1", "product-sales.v1" })
         {
-            await using var connection = (SqliteConnection)await sqlite.OpenReadConnectionAsync(projection, CancellationToken.None);
+            await using var connection = await sqlite.OpenReadConnectionAsync(projection, CancellationToken.None);
             var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'tessera_checkpoint' ORDER BY name");
             foreach (var table in tables)
             {

@@ -193,6 +193,30 @@ public sealed class PreparedSqliteConnectionTests : IDisposable
         Assert.Equal(string.Empty, reused.ParameterName);
     }
 
+    [Fact]
+    public async Task a_pooled_read_connection_is_reused_and_sees_every_later_commit()
+    {
+        _connection.Execute("PRAGMA journal_mode=WAL");
+        _connection.Execute("INSERT INTO t (id, name) VALUES (1, 'a')");
+        using var pool = new ReadConnectionPool($"Data Source={_folder.Sub("t.db")};Mode=ReadOnly;Pooling=False");
+        const string Count = "SELECT count(*) FROM t WHERE id >= @From";
+
+        var first = await pool.RentAsync(CancellationToken.None);
+        Assert.Equal(1L, await first.ExecuteScalarAsync<long>(Count, new { From = 0 }));
+        await first.DisposeAsync();
+        _connection.Execute("INSERT INTO t (id, name) VALUES (2, 'b')");
+        var second = await pool.RentAsync(CancellationToken.None);
+        var seen = await second.QueryAsync<long>("SELECT id FROM t WHERE id >= @From ORDER BY id", new { From = 0 });
+        var count = await second.ExecuteScalarAsync<long>(Count, new { From = 0 });
+
+        Assert.Same(first, second);
+        Assert.Equal([1L, 2L], seen);
+        Assert.Equal(2L, count);
+        pool.Dispose();
+        await second.DisposeAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, second.State);
+    }
+
     public void Dispose()
     {
         _connection.Dispose();

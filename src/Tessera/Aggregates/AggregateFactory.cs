@@ -111,22 +111,7 @@ public sealed partial class AggregateFactory
         }
     }
 
-    internal CommandContext Complete(CommandContext context)
-    {
-        if (context.Time == default)
-        {
-            context = context with { Time = _time.GetUtcNow() };
-        }
-        if (context.CommandId == Guid.Empty)
-        {
-            context = context with { CommandId = CommandIds.New(context.Time) };
-        }
-        if (context.CorrelationId == Guid.Empty)
-        {
-            context = context with { CorrelationId = context.CommandId };
-        }
-        return context;
-    }
+    internal CommandContext Complete(CommandContext context) => context.Completed(_time);
 
     private async ValueTask<Loaded<TState>> LoadAsync<TAggregate, TState>(AggregateType<TAggregate, TState> type, StreamName stream, CancellationToken cancellationToken)
         where TAggregate : Aggregate<TState>, new()

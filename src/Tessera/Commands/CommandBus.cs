@@ -6,7 +6,7 @@ namespace Tessera.Commands;
 /// <summary>Sends a command through its pipeline (authorization, validation, signature, idempotency, execution) to its one handler.</summary>
 public sealed class CommandBus
 {
-    private readonly FrozenDictionary<Type, Route> _routes;
+    private readonly FrozenDictionary<nint, Route> _routes;
     private readonly FrozenDictionary<string, Type> _byName;
     private readonly TimeProvider _time;
     private readonly CommandMetrics? _metrics;
@@ -15,10 +15,13 @@ public sealed class CommandBus
     {
         _time = time;
         _metrics = metrics;
-        var routes = new Dictionary<Type, Route>();
+        var routes = new Dictionary<nint, Route>();
         foreach (var descriptor in commands)
         {
-            routes.Add(descriptor.CommandType, new Route(descriptor.Name, Compose(descriptor, customSteps, services)));
+            // Only the application's own code (its steps and handlers) may read the context's time and id before the
+            // aggregate factory fixes them; without any, the dispatch needs no stamp at all.
+            var stamped = customSteps.Count > 0 || descriptor.HasOwnHandler(services);
+            routes.Add(descriptor.CommandType.TypeHandle.Value, new Route(descriptor.Name, descriptor.Compose(customSteps, services), stamped));
         }
         _routes = routes.ToFrozenDictionary();
         _byName = commands.ToFrozenDictionary(c => c.Name, c => c.CommandType, StringComparer.Ordinal);
@@ -31,28 +34,33 @@ public sealed class CommandBus
     public ValueTask<CommandResult> SendAsync(ICommand command, CommandContext context = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (!_routes.TryGetValue(command.GetType(), out var route))
+        // Keyed by type handle: hashing a pointer is cheaper than hashing a Type.
+        if (!_routes.TryGetValue(command.GetType().TypeHandle.Value, out var route))
         {
             throw new UnknownCommandException(command.GetType());
         }
-        var time = context.Time == default ? _time.GetUtcNow() : context.Time;
-        var fresh = context.CommandId == Guid.Empty;
-        var commandId = fresh ? CommandIds.New(time) : context.CommandId;
-        context = context with
+        return _metrics is { Counting: true } ? SendMeasured(route, command, in context) : Send(route, command, in context);
+    }
+
+    private ValueTask<CommandResult> Send(Route route, ICommand command, in CommandContext context)
+    {
+        if (!route.Stamped)
         {
-            CommandId = commandId,
-            HasFreshId = fresh,
-            CorrelationId = context.CorrelationId == Guid.Empty ? commandId : context.CorrelationId,
-            Time = time,
-            CommandName = route.Name,
-            VerifiedSignature = null,
-        };
-        if (_metrics is null)
-        {
-            return route.Pipeline(command, context);
+            return route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, null, 0));
         }
-        var startedAt = _metrics.Timing ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-        var pending = route.Pipeline(command, context);
+        var stamp = CommandStamp.Take(_time, out var generation);
+        var pending = route.Pipeline.RunAsync(command, context.ForDispatch(route.Name, stamp, generation));
+        if (pending.IsCompleted)
+        {
+            stamp.Release();
+        }
+        return pending;
+    }
+
+    private ValueTask<CommandResult> SendMeasured(Route route, ICommand command, in CommandContext context)
+    {
+        var startedAt = _metrics!.Timing ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        var pending = Send(route, command, in context);
         if (pending.IsCompletedSuccessfully)
         {
             _metrics.Record(route.Name, pending.Result.Status, startedAt);
@@ -68,35 +76,7 @@ public sealed class CommandBus
         return result;
     }
 
-    private static CommandDelegate Compose(CommandDescriptor descriptor, IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services)
-    {
-        var steps = new List<ICommandStep>();
-        foreach (var stage in Enum.GetValues<CommandStage>())
-        {
-            foreach (var (step, before) in customSteps)
-            {
-                if (before == stage)
-                {
-                    steps.Add(step);
-                }
-            }
-            if (descriptor.CreateStep(stage, services) is { } builtIn)
-            {
-                steps.Add(builtIn);
-            }
-        }
-        // Composed once: each step's "next" is a delegate built here, so a dispatch allocates no closures.
-        var pipeline = descriptor.CreateTerminal(services);
-        for (var i = steps.Count - 1; i >= 0; i--)
-        {
-            var step = steps[i];
-            var next = pipeline;
-            pipeline = (command, context) => step.InvokeAsync(command, context, next);
-        }
-        return pipeline;
-    }
-
-    private sealed record Route(string Name, CommandDelegate Pipeline);
+    private sealed record Route(string Name, PipelineNode Pipeline, bool Stamped);
 }
 
 /// <summary>A command type that was never declared with <c>builder.Command&lt;T&gt;(name)</c>.</summary>

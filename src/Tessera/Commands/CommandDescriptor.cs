@@ -24,9 +24,11 @@ internal abstract class CommandDescriptor(string name, Type commandType)
     /// <summary>Adds every rule on the command alone that it violates to <paramref name="violations"/>.</summary>
     public abstract void CheckRules(ICommand command, ref List<RuleViolation>? violations);
 
-    public abstract CommandDelegate CreateTerminal(IServiceProvider services);
+    /// <summary>Composes the command type's pipeline: custom steps where declared, the built-in steps that have work for it, the handler.</summary>
+    public abstract PipelineNode Compose(IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services);
 
-    public abstract ICommandStep? CreateStep(CommandStage stage, IServiceProvider services);
+    /// <summary>True when the handler is the application's own (not the aggregate factory), so it may read the context's time and id.</summary>
+    public abstract bool HasOwnHandler(IServiceProvider services);
 
     private static Type? FindTargetIdType(Type commandType)
     {
@@ -81,18 +83,55 @@ internal sealed class CommandDescriptor<TCommand>(string name) : CommandDescript
         }
     }
 
-    public override CommandDelegate CreateTerminal(IServiceProvider services)
+    public override bool HasOwnHandler(IServiceProvider services) => services.GetRequiredService<ICommandHandler<TCommand>>() is not IBuiltInCommandHandler;
+
+    public override PipelineNode Compose(IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps, IServiceProvider services)
     {
-        var handler = services.GetRequiredService<ICommandHandler<TCommand>>();
-        return (command, context) => handler.HandleAsync((TCommand)command, context);
+        // Built from the end: the handler, then each stage's built-in step, with custom steps in front of the stage they name.
+        PipelineNode pipeline = new HandlerNode<TCommand>(services.GetRequiredService<ICommandHandler<TCommand>>());
+        var stages = Enum.GetValues<CommandStage>();
+        var segmentEnd = CommandStage.Execution;
+        for (var s = stages.Length - 1; s >= 0; s--)
+        {
+            var stage = stages[s];
+            var custom = CustomStepsBefore(stage, customSteps);
+            if (custom.Count == 0 && stage != CommandStage.Authorization)
+            {
+                continue;
+            }
+            pipeline = BuiltIns(stage, segmentEnd, pipeline, services);
+            for (var i = custom.Count - 1; i >= 0; i--)
+            {
+                pipeline = new CustomStepNode(custom[i], pipeline);
+            }
+            segmentEnd = stage;
+        }
+        return pipeline;
     }
 
-    public override ICommandStep? CreateStep(CommandStage stage, IServiceProvider services) => stage switch
+    private static List<ICommandStep> CustomStepsBefore(CommandStage stage, IReadOnlyList<(ICommandStep Step, CommandStage Before)> customSteps)
     {
-        CommandStage.Authorization => new Steps.AuthorizationStep<TCommand>(this),
-        CommandStage.Validation when Rules.Count > 0 => new Steps.RuleValidationStep<TCommand>([.. Rules]),
-        CommandStage.Signature when SignatureWhen is not null => new Steps.SignatureStep<TCommand>(this, services),
-        CommandStage.Idempotency when Target is not null => new Steps.IdempotencyStep(Target, services),
-        _ => null,
-    };
+        var steps = new List<ICommandStep>();
+        foreach (var (step, before) in customSteps)
+        {
+            if (before == stage)
+            {
+                steps.Add(step);
+            }
+        }
+        return steps;
+    }
+
+    /// <summary>One link for the built-in steps of the stages from <paramref name="from"/> up to (not including) <paramref name="to"/>, or <paramref name="next"/> alone when none of them has work.</summary>
+    private PipelineNode BuiltIns(CommandStage from, CommandStage to, PipelineNode next, IServiceProvider services)
+    {
+        bool Covers(CommandStage stage) => stage >= from && stage < to;
+        var node = new BuiltInStepsNode<TCommand>(
+            Covers(CommandStage.Authorization) ? new Steps.AuthorizationStep<TCommand>(this) : null,
+            Covers(CommandStage.Validation) && Rules.Count > 0 ? new Steps.RuleValidationStep<TCommand>([.. Rules]) : null,
+            Covers(CommandStage.Signature) && SignatureWhen is not null ? new Steps.SignatureStep<TCommand>(this, services) : null,
+            Covers(CommandStage.Idempotency) && Target is not null ? new Steps.IdempotencyStep(Target, services) : null,
+            next);
+        return node.IsEmpty ? next : node;
+    }
 }

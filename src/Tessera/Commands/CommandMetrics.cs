@@ -30,6 +30,9 @@ public sealed class CommandMetrics
 
     internal bool Timing => _duration.Enabled;
 
+    /// <summary>True when anything listens to the command counter or the duration.</summary>
+    internal bool Counting => _commands.Enabled || _duration.Enabled;
+
     internal bool TimingAppends => _append.Enabled;
 
     internal void Record(string command, CommandStatus status, long startedAt)

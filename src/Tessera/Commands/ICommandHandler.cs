@@ -9,3 +9,6 @@ public interface ICommandHandler<in TCommand>
     /// <summary>Runs the command and says what happened.</summary>
     ValueTask<CommandResult> HandleAsync(TCommand command, CommandContext context);
 }
+
+/// <summary>Marks Tessera's own handlers (the aggregate factory's), which fix the context's time and id themselves when they need them.</summary>
+internal interface IBuiltInCommandHandler;

@@ -28,7 +28,7 @@ public sealed class ProjectionAdmin
     /// <summary>The status of every projection, with lag measured against the event source's head now.</summary>
     public async ValueTask<IReadOnlyList<ProjectionStatus>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var head = await _reader.ReadHeadAsync(cancellationToken);
+        var head = await HeadAsync(cancellationToken);
         return [.. _runners.All.Select(r => r.GetStatus(head))];
     }
 
@@ -39,7 +39,21 @@ public sealed class ProjectionAdmin
         {
             return null;
         }
-        return runner.GetStatus(await _reader.ReadHeadAsync(cancellationToken));
+        return runner.GetStatus(await HeadAsync(cancellationToken));
+    }
+
+    /// <summary>The source's head now; while the source cannot be read (a broker down), the last head the runners saw.</summary>
+    private async ValueTask<GlobalPosition> HeadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _reader.ReadHeadAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The runners report the outage themselves (state Failed, "the event source ..."); status stays readable.
+            return new GlobalPosition(_runners.All.Select(r => r.KnownHead).DefaultIfEmpty(0).Max());
+        }
     }
 
     /// <summary>Applies the event that stopped a failed projection again (after a fix of its cause).</summary>

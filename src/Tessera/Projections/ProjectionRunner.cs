@@ -36,6 +36,9 @@ internal sealed partial class ProjectionRunner : IDisposable
     private CancellationToken _stopping;
     private volatile bool _anySkipped;
     private volatile bool _foreign;
+    private volatile bool _sourceDown;
+    private volatile bool _sourceFailed;
+    private TimeSpan _backoff;
 
     public ProjectionRunner(ProjectionDefinition definition, IReadModelStore store, IProjectionEventSource reader, MessageSerializer serializer, ProjectionRunnerSettings settings)
     {
@@ -74,6 +77,13 @@ internal sealed partial class ProjectionRunner : IDisposable
             }
             while (!stopping.IsCancellationRequested)
             {
+                if (_sourceDown)
+                {
+                    // The event source could not be read at open: look again after a growing pause, or at an operator's retry.
+                    await WaitUntilResumedAsync(stopping, NextBackoff());
+                    await CheckSourceAsync(stopping);
+                    continue;
+                }
                 if (_foreign)
                 {
                     // Stopped at open: a retry checks the tables again, a rebuild replaced them and clears the flag.
@@ -86,7 +96,7 @@ internal sealed partial class ProjectionRunner : IDisposable
                 }
                 if (await FollowAsync(stopping))
                 {
-                    await WaitUntilResumedAsync(stopping);
+                    await WaitUntilResumedAsync(stopping, _sourceFailed ? NextBackoff() : null);
                 }
             }
         }
@@ -106,19 +116,39 @@ internal sealed partial class ProjectionRunner : IDisposable
             _skipped.TryAdd(skipped, 0);
             _anySkipped = true;
         }
-        var head = await _reader.ReadHeadAsync(cancellationToken);
-        if (_generation.Checkpoint > head)
+        await CheckSourceAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the source's head, publishes the checkpoint when the tables fit it, and notes a source that cannot be read.</summary>
+    private async Task CheckSourceAsync(CancellationToken cancellationToken)
+    {
+        var stored = _generation!.Checkpoint;
+        GlobalPosition head;
+        try
+        {
+            head = await _reader.ReadHeadAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A broker that is down must not stop the host: the runner keeps trying. Until the source answers, the
+            // stored checkpoint is not published (the check below needs the source's head), so tokens wait.
+            _sourceDown = true;
+            Fail(new ProjectionError(Guid.Empty, stored, string.Empty, $"The event source is unavailable; trying again. {ex.GetType().Name}: {ex.Message}"));
+            return;
+        }
+        _sourceDown = false;
+        if (stored > head)
         {
             // Tables that claim events this store does not have were built from another store (or the store lost its
             // tail): serving them would count every token up to their checkpoint as reached. Stop until rebuilt.
             _foreign = true;
             Publish(GlobalPosition.Start);
-            Fail(new ProjectionError(Guid.Empty, _generation.Checkpoint, string.Empty,
-                $"The read model's checkpoint {_generation.Checkpoint.Value} is beyond the event store's head {head.Value}: its tables were built from another event store, or the store lost events. Rebuild the projection."));
+            Fail(new ProjectionError(Guid.Empty, stored, string.Empty,
+                $"The read model's checkpoint {stored.Value} is beyond the event store's head {head.Value}: its tables were built from another event store, or the store lost events. Rebuild the projection."));
             return;
         }
         _foreign = false;
-        Publish(_generation.Checkpoint);
+        Publish(stored);
         NoteHead(head);
         _state = head <= Checkpoint ? ProjectionState.Running : ProjectionState.CatchingUp;
     }
@@ -184,7 +214,7 @@ internal sealed partial class ProjectionRunner : IDisposable
     /// Waits for an operator's retry, skip or rebuild. The signal is taken before the state is checked, so a retry that
     /// comes between the failure and this wait is not lost.
     /// </summary>
-    private async Task WaitUntilResumedAsync(CancellationToken stopping)
+    private async Task WaitUntilResumedAsync(CancellationToken stopping, TimeSpan? retryAfter = null)
     {
         while (true)
         {
@@ -193,8 +223,28 @@ internal sealed partial class ProjectionRunner : IDisposable
             {
                 return;
             }
-            await next.WaitAsync(stopping);
+            if (retryAfter is not { } pause)
+            {
+                await next.WaitAsync(stopping);
+                continue;
+            }
+            try
+            {
+                await next.WaitAsync(pause, _time, stopping);
+            }
+            catch (TimeoutException)
+            {
+                Resume();
+                return;
+            }
         }
+    }
+
+    /// <summary>The pause before the next look at an event source that failed: 0.5 s, doubling up to 15 s; a batch read resets it.</summary>
+    private TimeSpan NextBackoff()
+    {
+        _backoff = _backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, TimeSpan.FromSeconds(15).Ticks));
+        return _backoff;
     }
 
     private void Resume()
@@ -207,10 +257,13 @@ internal sealed partial class ProjectionRunner : IDisposable
     /// <summary>Follows the store until the projection fails (true) or the host stops.</summary>
     private async Task<bool> FollowAsync(CancellationToken stopping)
     {
+        var reading = true;
         try
         {
             await foreach (var events in _reader.SubscribeAsync(Checkpoint, _batchSize, stopping))
             {
+                reading = false;
+                _backoff = TimeSpan.Zero;
                 await _gate.WaitAsync(stopping);
                 BatchOutcome outcome;
                 try
@@ -229,12 +282,17 @@ internal sealed partial class ProjectionRunner : IDisposable
                     return true;
                 }
                 _state = events.Count >= _batchSize ? ProjectionState.CatchingUp : ProjectionState.Running;
+                reading = true;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            // The read DB or the store failed, not an event: stop with the error and let an operator retry.
-            Fail(new ProjectionError(Guid.Empty, Checkpoint, string.Empty, $"{ex.GetType().Name}: {ex.Message}"));
+            // The read DB or the event source failed, not an event. A source that failed is tried again by itself
+            // (a broker restarting); a read DB that failed waits for an operator's retry.
+            _sourceFailed = reading;
+            Fail(new ProjectionError(Guid.Empty, Checkpoint, string.Empty, reading
+                ? $"The event source failed; trying again. {ex.GetType().Name}: {ex.Message}"
+                : $"{ex.GetType().Name}: {ex.Message}"));
             return true;
         }
         return false;

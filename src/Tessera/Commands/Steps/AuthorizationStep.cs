@@ -4,42 +4,46 @@ using Tessera.Messages;
 namespace Tessera.Commands.Steps;
 
 /// <summary>Stops a command whose sender is not authenticated, lacks the declared roles, or fails a declared condition.</summary>
-internal sealed class AuthorizationStep<TCommand> : ICommandStep
+internal sealed class AuthorizationStep<TCommand>
     where TCommand : class, ICommand
 {
+    private static readonly CommandResult NotAuthenticated = CommandResult.Unauthorized("The sender is not authenticated.");
     private readonly string[] _roles;
     private readonly Func<ClaimsPrincipal, TCommand, bool>[] _permissions;
-    private readonly string _rolesMissing;
-    private readonly string _notPermitted;
+    private readonly CommandResult _rolesMissing;
+    private readonly CommandResult _notPermitted;
 
     public AuthorizationStep(CommandDescriptor<TCommand> descriptor)
     {
         _roles = [.. descriptor.Roles];
         _permissions = [.. descriptor.Permissions];
-        _rolesMissing = $"{descriptor.Name} may be sent only by a user in one of the roles: {string.Join(", ", _roles)}.";
-        _notPermitted = $"The sender may not send {descriptor.Name}.";
+        _rolesMissing = CommandResult.Forbidden($"{descriptor.Name} may be sent only by a user in one of the roles: {string.Join(", ", _roles)}.");
+        _notPermitted = CommandResult.Forbidden($"The sender may not send {descriptor.Name}.");
     }
 
-    public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next)
+    /// <summary>True when the sender may send the command; otherwise <paramref name="refusal"/> says why not.</summary>
+    public bool Allows(TCommand command, ClaimsPrincipal? user, out CommandResult refusal)
     {
-        var user = context.User;
         if (user?.Identity?.IsAuthenticated != true)
         {
-            return ValueTask.FromResult(CommandResult.Unauthorized("The sender is not authenticated."));
+            refusal = NotAuthenticated;
+            return false;
         }
         if (_roles.Length > 0 && !InAnyRole(user))
         {
-            return ValueTask.FromResult(CommandResult.Forbidden(_rolesMissing));
+            refusal = _rolesMissing;
+            return false;
         }
-        var typed = (TCommand)command;
         foreach (var permission in _permissions)
         {
-            if (!permission(user, typed))
+            if (!permission(user, command))
             {
-                return ValueTask.FromResult(CommandResult.Forbidden(_notPermitted));
+                refusal = _notPermitted;
+                return false;
             }
         }
-        return next(command, context);
+        refusal = default;
+        return true;
     }
 
     private bool InAnyRole(ClaimsPrincipal user)

@@ -11,15 +11,18 @@ namespace Tessera.Commands.Steps;
 /// A rejected command changed nothing and is evaluated afresh. A command sent without an id gets a new one from the
 /// bus and skips the lookup: only a caller that keeps its command id can retry.
 /// </summary>
-internal sealed class IdempotencyStep(CommandTarget target, IServiceProvider services) : ICommandStep
+internal sealed class IdempotencyStep(CommandTarget target, IServiceProvider services)
 {
     private readonly IEventStore _store = services.GetRequiredService<IEventStore>();
 
+    /// <summary>True when the step has work: the sender chose the command id, so it may have run before.</summary>
+    public static bool Applies(in CommandContext context) => context.HasChosenCommandId;
+
     public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next)
     {
-        if (context.HasFreshId)
+        if (!Applies(context))
         {
-            // The bus just made this id up: nothing can have been stored under it.
+            // The bus makes the id up: nothing can have been stored under it.
             return next(command, context);
         }
         Span<char> stream = stackalloc char[StreamName.MaxLength];

@@ -4,20 +4,21 @@ using Tessera.Messages;
 namespace Tessera.Commands.Steps;
 
 /// <summary>Checks every rule declared on the command and reports all that are violated, not just the first.</summary>
-internal sealed class RuleValidationStep<TCommand>(Rule<TCommand>[] rules) : ICommandStep
+internal sealed class RuleValidationStep<TCommand>(Rule<TCommand>[] rules)
     where TCommand : class, ICommand
 {
-    public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next)
+    /// <summary>True when every rule holds; otherwise <paramref name="failed"/> lists every violated one.</summary>
+    public bool Passes(TCommand command, out CommandResult failed)
     {
-        var typed = (TCommand)command;
         List<RuleViolation>? violations = null;
         foreach (var rule in rules)
         {
-            if (!rule.Holds(typed))
+            if (!rule.Holds(command))
             {
                 (violations ??= []).Add(rule.Violation);
             }
         }
-        return violations is null ? next(command, context) : ValueTask.FromResult(CommandResult.ValidationFailed(violations));
+        failed = violations is null ? default : CommandResult.ValidationFailed(violations);
+        return violations is null;
     }
 }

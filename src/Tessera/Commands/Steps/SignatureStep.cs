@@ -8,7 +8,7 @@ namespace Tessera.Commands.Steps;
 /// For a command that requires an electronic signature: checks that one is present, signed by the sender with an
 /// allowed meaning, verifies its proof over a hash of the command, and passes the verified record on for the events.
 /// </summary>
-internal sealed class SignatureStep<TCommand> : ICommandStep
+internal sealed class SignatureStep<TCommand>
     where TCommand : class, ICommand
 {
     private readonly Func<TCommand, bool> _required;
@@ -17,6 +17,7 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
     private readonly ISignatureVerifier _verifier;
     private readonly MessageSerializer _serializer;
     private readonly SignatureAudit _audit;
+    private readonly TimeProvider _clock;
 
     public SignatureStep(CommandDescriptor<TCommand> descriptor, IServiceProvider services)
     {
@@ -26,13 +27,17 @@ internal sealed class SignatureStep<TCommand> : ICommandStep
         _verifier = services.GetRequiredService<ISignatureVerifier>();
         _serializer = services.GetRequiredService<MessageSerializer>();
         _audit = services.GetRequiredService<SignatureAudit>();
+        _clock = services.GetRequiredService<TimeProvider>();
     }
 
-    public ValueTask<CommandResult> InvokeAsync(ICommand command, CommandContext context, CommandDelegate next) =>
-        _required((TCommand)command) ? VerifyAsync(command, context, next) : next(command, context);
+    /// <summary>True when this command must be signed.</summary>
+    public bool AppliesTo(TCommand command) => _required(command);
 
-    private async ValueTask<CommandResult> VerifyAsync(ICommand command, CommandContext context, CommandDelegate next)
+    /// <summary>Checks and verifies the signature, records the attempt, and passes the verified record on to <paramref name="next"/>.</summary>
+    public async ValueTask<CommandResult> VerifyAsync(ICommand command, CommandContext context, CommandDelegate next)
     {
+        // The audit entry and the signature record need the command's id and time: fix them now.
+        context = context.Completed(_clock);
         if (context.Signature is not { } signature)
         {
             return CommandResult.SignatureRequired($"{_name} requires an electronic signature: signer, meaning and credential.");
