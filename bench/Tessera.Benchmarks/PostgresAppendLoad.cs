@@ -17,19 +17,20 @@ internal static class PostgresAppendLoad
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+        var connections = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : new PostgresStoreOptions().Writers;
         await using var server = await PostgresServer.StartAsync();
-        Console.WriteLine($"PostgreSQL 15 on 127.0.0.1:{server.Port}, {seconds} s per case, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"PostgreSQL 15 on 127.0.0.1:{server.Port}, {seconds} s per case, {connections} writer connections, {Environment.ProcessorCount} cores");
         foreach (var (writers, batch) in new[] { (1, 1), (8, 1), (32, 1), (1, 100), (8, 100) })
         {
-            await RunCaseAsync(server, writers, batch, TimeSpan.FromSeconds(seconds));
+            await RunCaseAsync(server, writers, batch, connections, TimeSpan.FromSeconds(seconds));
         }
         await LoadAggregateAsync(server);
         return 0;
     }
 
-    private static async Task RunCaseAsync(PostgresServer server, int writers, int batch, TimeSpan duration)
+    private static async Task RunCaseAsync(PostgresServer server, int writers, int batch, int connections, TimeSpan duration)
     {
-        await using var store = new PostgresEventStore(new PostgresStoreOptions { ConnectionString = server.ConnectionString(), Schema = $"bench_{writers}_{batch}" });
+        await using var store = new PostgresEventStore(new PostgresStoreOptions { ConnectionString = server.ConnectionString(), Schema = $"bench_{writers}_{batch}", Writers = connections });
         await store.InitializeAsync(CancellationToken.None);
         var latencies = new List<double>[writers];
         var stop = Stopwatch.StartNew();
