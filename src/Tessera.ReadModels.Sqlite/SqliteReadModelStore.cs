@@ -181,11 +181,6 @@ internal sealed class SqliteReadModelStore : IReadModelStore, IDisposable
             }
             transaction.Commit();
         }
-        if (_writers.TryRemove((projection.Name, number), out var replaced))
-        {
-            // Opened again (an operator's retry of a read DB found to come from another store): the old writer goes.
-            replaced.Dispose();
-        }
         _writers[(projection.Name, number)] = new PreparedSqliteConnection(connection);
         using var read = connection.CreateCommand();
         read.CommandText = "SELECT position FROM tessera_checkpoint WHERE id = 1";

@@ -86,11 +86,12 @@ internal sealed partial class ProjectionRunner : IDisposable
                 }
                 if (_foreign)
                 {
-                    // Stopped at open: a retry checks the tables again, a rebuild replaced them and clears the flag.
+                    // Stopped at open: a retry checks the tables' checkpoint against the source again (the tables stay
+                    // open), a rebuild replaced them and clears the flag.
                     await WaitUntilResumedAsync(stopping);
                     if (_foreign)
                     {
-                        await OpenAsync(stopping);
+                        await CheckSourceAsync(stopping);
                     }
                     continue;
                 }
